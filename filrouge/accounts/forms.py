@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from filrouge.accounts.models import User
+from filrouge.organisations.models import Role, Service
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password. One message for every failure: it never tells whether an account exists."""
+
+    error_messages = {
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+        "inactive": _("Adresse e-mail ou mot de passe incorrect."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"] = forms.EmailField(
+            label=_("Adresse e-mail"),
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        )
+        self.fields["password"].label = _("Mot de passe")
+
+    def clean_username(self):
+        return User.objects.normalize_email(self.cleaned_data["username"])
+
+
+class SearchForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", _("Tous")),
+        ("active", _("Actifs")),
+        ("invited", _("Invitation en attente")),
+        ("inactive", _("Désactivés")),
+    ]
+    q = forms.CharField(label=_("Nom ou adresse e-mail"), max_length=100, required=False)
+    status = forms.ChoiceField(label=_("État"), choices=STATUS_CHOICES, required=False)
+    role = forms.ChoiceField(label=_("Rôle"), choices=[("", _("Tous"))] + list(Role.choices), required=False)
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.filter(full_name__icontains=data["q"]) | queryset.filter(
+                email__icontains=data["q"]
+            )
+        if data["status"] == "active":
+            queryset = queryset.working()
+        elif data["status"] == "invited":
+            queryset = queryset.invited()
+        elif data["status"] == "inactive":
+            queryset = queryset.deactivated()
+        if data["role"]:
+            queryset = queryset.filter(memberships__role=data["role"])
+        return queryset.distinct()
+
+
+class RoleForm(forms.Form):
+    """A role, and the service it applies to unless it spans the organisation."""
+
+    role = forms.ChoiceField(label=_("Rôle"), choices=[("", "—")] + list(Role.choices))
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.none(),
+        required=False,
+        help_text=_("Sans objet pour la direction et l'administration, qui couvrent toute l'organisation."),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role and not Role(role).is_organisation_wide and not data.get("service"):
+            self.add_error("service", _("Choisissez le service où ce rôle s'exerce."))
+        if role and Role(role).is_organisation_wide:
+            data["service"] = None
+        return data
+
+
+class InviteForm(RoleForm):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
+    email = forms.EmailField(label=_("Adresse e-mail professionnelle"), max_length=254)
+
+    field_order = ["full_name", "email", "role", "service"]
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            # Said the same whether the address is used here or in another organisation.
+            raise forms.ValidationError(_("Cette adresse e-mail est déjà utilisée par un compte."))
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name"]

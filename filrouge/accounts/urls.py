@@ -1,0 +1,40 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from filrouge.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/fait/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("compte/", views.profile, name="profile"),
+    path("administration/comptes/", views.admin_list, name="admin_list"),
+    path("administration/comptes/inviter/", views.admin_invite, name="admin_invite"),
+    path("administration/comptes/<id:pk>/", views.admin_detail, name="admin_detail"),
+    path(
+        "administration/comptes/<id:pk>/roles/<id:membership_pk>/retirer/",
+        views.admin_revoke_role,
+        name="admin_revoke_role",
+    ),
+    path("administration/comptes/<id:pk>/desactiver/", views.admin_deactivate, name="admin_deactivate"),
+    path("administration/comptes/<id:pk>/reactiver/", views.admin_reactivate, name="admin_reactivate"),
+    path(
+        "administration/comptes/<id:pk>/renvoyer-invitation/",
+        views.admin_resend_invitation,
+        name="admin_resend_invitation",
+    ),
+]

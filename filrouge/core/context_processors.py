@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.navigation import navigation_links
+from filrouge.organisations.models import Membership
+
+LINK_LABELS = {
+    "core:home": _("Mes services"),
+    "core:organisation": _("Tous les services"),
+    "core:figures": _("Chiffres"),
+    "accounts:admin_list": _("Comptes"),
+    "organisations:admin_services": _("Organisation et services"),
+}
+
+
+def navigation(request):
+    """The layout's navigation: the links the user's roles open, and their roles by service."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    links = []
+    for name in navigation_links(user):
+        url = reverse(name)
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        links.append({"url": url, "label": LINK_LABELS[name], "current": current})
+    memberships = Membership.objects.active().filter(user=user).select_related("service", "organisation")
+    return {"nav_links": links, "my_memberships": memberships}

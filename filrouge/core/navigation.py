@@ -1,0 +1,37 @@
+"""Where each user lands, and the navigation the layout shows them."""
+
+from django.urls import reverse
+
+from filrouge import policy
+from filrouge.organisations.models import Role
+
+
+def home_url(user) -> str:
+    """The page a user starts from, by the work their roles give them (case work first)."""
+    roles = policy.grants(user).roles()
+    if roles & policy.CASE_ROLES:
+        return reverse("core:home")
+    if Role.DIRECTOR in roles:
+        return reverse("core:organisation")
+    if Role.ORG_ADMIN in roles:
+        return reverse("accounts:admin_list")
+    if Role.FUNDER_VIEWER in roles:
+        return reverse("core:figures")
+    return reverse("core:home")
+
+
+def navigation_links(user) -> list[tuple[str, str]]:
+    """(url name, label) pairs the user's roles open; labels are translated in the template."""
+    links = []
+    roles = policy.grants(user).roles()
+    if roles & policy.CASE_ROLES:
+        links.append("core:home")
+    if policy.can(user, policy.Action.VIEW_ORGANISATION):
+        links.append("core:organisation")
+    if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():
+        links.append("core:figures")
+    if policy.can(user, policy.Action.MANAGE_ACCOUNTS):
+        links.append("accounts:admin_list")
+    if policy.can(user, policy.Action.MANAGE_ORGANISATION):
+        links.append("organisations:admin_services")
+    return links

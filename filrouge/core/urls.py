@@ -1,0 +1,12 @@
+from django.urls import path
+
+from filrouge.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/", views.organisation_overview, name="organisation"),
+    path("chiffres/", views.figures, name="figures"),
+    path("services/<id:pk>/", views.service_detail, name="service_detail"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,83 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from filrouge import policy
+from filrouge.core.navigation import home_url
+from filrouge.organisations.models import Membership, Role
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def team_members():
+    """The people who work cases in a service; funders see figures and are no part of the team."""
+    return (
+        Membership.objects.active()
+        .filter(role__in=policy.CASE_ROLES)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+
+
+def team_prefetch():
+    return Prefetch("memberships", queryset=team_members(), to_attr="team")
+
+
+def home(request):
+    """The staff home page: the services where the user works, with their team."""
+    if not policy.grants(request.user).roles() & policy.CASE_ROLES:
+        target = home_url(request.user)
+        if target != request.path:
+            return redirect(target)
+    services = policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).filter(
+        memberships__user=request.user
+    )
+    services = services.select_related("organisation").prefetch_related(team_prefetch()).distinct()
+    return render(request, "core/home.html", {"services": services})
+
+
+def organisation_overview(request):
+    """For directors: every active service of the organisation, with its team size by role."""
+    policy.require(request.user, policy.Action.VIEW_ORGANISATION)
+    services = policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).annotate(**team_counts())
+    return render(request, "core/organisation.html", {"services": services})
+
+
+def team_counts() -> dict:
+    active = Q(memberships__user__is_active=True, memberships__role__in=policy.CASE_ROLES)
+    return {
+        "team_size": Count("memberships__user", filter=active, distinct=True),
+        "coach_count": Count("memberships", filter=active & Q(memberships__role=Role.COACH)),
+    }
+
+
+def service_detail(request, pk):
+    service = policy.get_or_404(
+        policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).select_related("organisation"), pk=pk
+    )
+    service.team = list(team_members().filter(service=service))
+    return render(request, "core/service_detail.html", {"service": service})
+
+
+def figures(request):
+    """Aggregated figures of the services the user may see in figures: counts, never a name."""
+    services = policy.scoped_services(request.user, policy.Action.VIEW_FIGURES).annotate(**team_counts())
+    if not services.exists():
+        policy.require(request.user, policy.Action.VIEW_FIGURES, None)
+    return render(request, "core/figures.html", {"services": services})

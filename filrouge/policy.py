@@ -1,0 +1,177 @@
+"""The one place that decides access.
+
+Every view asks here whether the user may do an action, and takes every list through a
+`scoped_*` function. Rules are small pure functions over the user's roles; anything not
+granted below is denied. Objects outside the user's reach are reported as missing (404) by
+`get_or_404`, so a changed id in a URL reveals nothing.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from filrouge.organisations.models import Membership, Organisation, Role, Service
+
+
+class Action(StrEnum):
+    # On a service
+    VIEW_SERVICE = "view_service"  # the service page: programme, place, team
+    VIEW_CASES = "view_cases"  # the people supported and their records (case content)
+    VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
+    # On an organisation
+    VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
+    MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
+    MANAGE_ORGANISATION = "manage_organisation"  # the organisation's details and its services
+
+
+CASE_ROLES = frozenset(
+    {Role.COACH, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER, Role.EDUCATOR, Role.HEAD_OF_SERVICE}
+)
+
+# Who may do what in a service where they hold a role. Directors hold every one of these
+# in every service of their organisation; an administrator only sees the service's page.
+SERVICE_RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_SERVICE: CASE_ROLES,
+    Action.VIEW_CASES: CASE_ROLES,
+    Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
+}
+DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
+ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
+
+ORGANISATION_RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_ORGANISATION: frozenset({Role.DIRECTOR}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ORG_ADMIN}),
+    Action.MANAGE_ORGANISATION: frozenset({Role.ORG_ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user holds, read once per request."""
+
+    organisation_id: int | None
+    organisation_roles: frozenset[Role]
+    service_roles: dict[int, Role]  # service id -> role
+
+    def roles(self) -> set[Role]:
+        return set(self.organisation_roles) | set(self.service_roles.values())
+
+
+def grants(user) -> Grants:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+        return Grants(None, frozenset(), {})
+    cached = getattr(user, "_filrouge_grants", None)
+    if cached is None:
+        memberships = Membership.objects.active().filter(user=user).values_list("service_id", "role")
+        org_roles = frozenset(Role(role) for service_id, role in memberships if service_id is None)
+        service_roles = {service_id: Role(role) for service_id, role in memberships if service_id is not None}
+        cached = Grants(user.organisation_id, org_roles, service_roles)
+        user._filrouge_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    """After a role change, the next question reads the roles again."""
+    user.__dict__.pop("_filrouge_grants", None)
+
+
+# --- Small rules -----------------------------------------------------------------------------
+
+
+def is_in_organisation(user, organisation_id: int) -> bool:
+    return grants(user).organisation_id == organisation_id
+
+
+def holds_in_organisation(user, organisation_id: int, action: Action) -> bool:
+    g = grants(user)
+    return g.organisation_id == organisation_id and bool(
+        g.organisation_roles & ORGANISATION_RULES.get(action, set())
+    )
+
+
+def may_in_service(user, action: Action, service: Service) -> bool:
+    g = grants(user)
+    if g.organisation_id != service.organisation_id or service.is_archived:
+        return False
+    if Role.DIRECTOR in g.organisation_roles and action in DIRECTOR_SERVICE_ACTIONS:
+        return True
+    if Role.ORG_ADMIN in g.organisation_roles and action in ORG_ADMIN_SERVICE_ACTIONS:
+        return True
+    role = g.service_roles.get(service.pk)
+    return role is not None and role in SERVICE_RULES.get(action, frozenset())
+
+
+# --- The questions views ask ------------------------------------------------------------------
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """May `user` do `action` to `obj`? Unknown pairs are denied."""
+    if isinstance(obj, Service):
+        return may_in_service(user, action, obj)
+    if isinstance(obj, Organisation):
+        return holds_in_organisation(user, obj.pk, action)
+    if obj is None and action in ORGANISATION_RULES:
+        g = grants(user)
+        return g.organisation_id is not None and holds_in_organisation(user, g.organisation_id, action)
+    from filrouge.accounts.models import User
+
+    if isinstance(obj, User) and action == Action.MANAGE_ACCOUNTS:
+        return obj.organisation_id is not None and holds_in_organisation(user, obj.organisation_id, action)
+    return False
+
+
+def scoped_services(user, action: Action, queryset: QuerySet | None = None) -> QuerySet:
+    """The services where the user may do `action` (active ones only)."""
+    queryset = (Service.objects.all() if queryset is None else queryset).active()
+    g = grants(user)
+    if g.organisation_id is None:
+        return queryset.none()
+    queryset = queryset.filter(organisation_id=g.organisation_id)
+    if Role.DIRECTOR in g.organisation_roles and action in DIRECTOR_SERVICE_ACTIONS:
+        return queryset
+    if Role.ORG_ADMIN in g.organisation_roles and action in ORG_ADMIN_SERVICE_ACTIONS:
+        return queryset
+    allowed = SERVICE_RULES.get(action, frozenset())
+    ids = [service_id for service_id, role in g.service_roles.items() if role in allowed]
+    return queryset.filter(pk__in=ids)
+
+
+def scoped_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The staff accounts the user may manage: those of their organisation, for administrators."""
+    from filrouge.accounts.models import User
+
+    queryset = User.objects.all() if queryset is None else queryset
+    if not can(user, Action.MANAGE_ACCOUNTS):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_organisation_services(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every service, archived ones included, of the organisation the user administers."""
+    queryset = Service.objects.all() if queryset is None else queryset
+    if not can(user, Action.MANAGE_ORGANISATION):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    """Fetches one object from an already scoped queryset; anything else is simply not found."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def require(user, action: Action, obj=None) -> None:
+    """Stops the request unless the user may do the action.
+
+    About an object: 404, as if it did not exist. About a page of the user's own organisation
+    (no object): 403, with a page that gives no detail.
+    """
+    if not can(user, action, obj):
+        if obj is None:
+            raise PermissionDenied
+        raise Http404

@@ -1,0 +1,114 @@
+"""The demo preset: two organisations, two services each, one account per role.
+
+Everything here is made up. Running it again changes nothing: rows are found by their
+natural keys (SIRET, service name, email) before being created.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from filrouge.accounts.models import User
+from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
+from filrouge.organisations.validators import synthetic_siret
+
+DEMO_PASSWORD = "Filrouge-demo-2026"  # noqa: S105  (printed to the demo user on purpose)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    local_part: str
+    full_name: str
+    roles: tuple[tuple[Role, int | None], ...]  # (role, index of the service or None)
+
+
+ORGANISATIONS = [
+    {
+        "name": "Association Trait d'Union",
+        "siret": synthetic_siret(26_000_001),
+        "address": "12 avenue des Baronnies",
+        "postal_code": "26000",
+        "city": "Valence",
+        "domain": "trait-union.example",
+        "services": [
+            ("Job coaching Drôme", ProgrammeType.SUPPORTED_EMPLOYMENT, "26000", "Valence"),
+            ("Accompagnement RSA Romans", ProgrammeType.MINIMUM_INCOME, "26100", "Romans-sur-Isère"),
+        ],
+        "accounts": [
+            DemoAccount("coach", "Camille Roussel", ((Role.COACH, 0),)),
+            DemoAccount("coach.rsa", "Malik Benali", ((Role.COACH, 1),)),
+            DemoAccount("psychologue", "Sophie Marchand", ((Role.PSYCHOLOGIST, 0), (Role.PSYCHOLOGIST, 1))),
+            DemoAccount("social", "Julien Perrin", ((Role.SOCIAL_WORKER, 0),)),
+            DemoAccount("educateur", "Nadia Faure", ((Role.EDUCATOR, 0),)),
+            DemoAccount("chef", "Thomas Girard", ((Role.HEAD_OF_SERVICE, 0), (Role.COACH, 1))),
+            DemoAccount("direction", "Isabelle Lemoine", ((Role.DIRECTOR, None),)),
+            DemoAccount("admin", "Paul Fontaine", ((Role.ORG_ADMIN, None),)),
+            DemoAccount("financeur", "Claire Dupuis", ((Role.FUNDER_VIEWER, 0),)),
+        ],
+    },
+    {
+        "name": "Coopérative Passerelles",
+        "siret": synthetic_siret(31_000_002),
+        "address": "5 rue des Tanneurs",
+        "postal_code": "31000",
+        "city": "Toulouse",
+        "domain": "passerelles.example",
+        "services": [
+            ("ESAT Les Ateliers — accompagnement", ProgrammeType.ESAT_SUPPORT, "31200", "Toulouse"),
+            ("Activ'Projet Toulouse", ProgrammeType.ACTIV_PROJET, "31000", "Toulouse"),
+        ],
+        "accounts": [
+            DemoAccount("coach", "Léa Mercier", ((Role.COACH, 0),)),
+            DemoAccount("coach.activ", "Hugo Blanchard", ((Role.COACH, 1),)),
+            DemoAccount("psychologue", "Élodie Carpentier", ((Role.PSYCHOLOGIST, 0),)),
+            DemoAccount("social", "Karim Haddad", ((Role.SOCIAL_WORKER, 0), (Role.SOCIAL_WORKER, 1))),
+            DemoAccount("educateur", "Anaïs Rolland", ((Role.EDUCATOR, 0),)),
+            DemoAccount("chef", "Marc Delorme", ((Role.HEAD_OF_SERVICE, 0), (Role.HEAD_OF_SERVICE, 1))),
+            DemoAccount("direction", "Sylvie Garnier", ((Role.DIRECTOR, None),)),
+            DemoAccount("admin", "Olivier Brun", ((Role.ORG_ADMIN, None),)),
+            DemoAccount("financeur", "Nathalie Vidal", ((Role.FUNDER_VIEWER, 1),)),
+        ],
+    },
+]
+
+
+@transaction.atomic
+def seed_demo() -> list[dict]:
+    """Creates what is missing of the demo; returns the demo accounts, one row per role held."""
+    rows = []
+    for spec in ORGANISATIONS:
+        organisation, _ = Organisation.objects.get_or_create(
+            siret=spec["siret"],
+            defaults={key: spec[key] for key in ("name", "address", "postal_code", "city")},
+        )
+        services = [
+            Service.objects.get_or_create(
+                organisation=organisation,
+                name=name,
+                defaults={"programme_type": programme, "postal_code": postal_code, "city": city},
+            )[0]
+            for name, programme, postal_code, city in spec["services"]
+        ]
+        for account in spec["accounts"]:
+            email = f"{account.local_part}@{spec['domain']}"
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    full_name=account.full_name,
+                    organisation=organisation,
+                )
+            for role, index in account.roles:
+                service = services[index] if index is not None else None
+                Membership.objects.get_or_create(user=user, role=role, service=service)
+                rows.append(
+                    {
+                        "organisation": organisation.name,
+                        "service": service.name if service else "—",
+                        "role": role.label,
+                        "email": email,
+                        "password": DEMO_PASSWORD,
+                    }
+                )
+    return rows

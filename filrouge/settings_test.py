@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real ones, with speed-ups that change no behaviour under test."""
+
+import os
+
+from filrouge.settings import *  # noqa: F403
+from filrouge.settings import database_settings
+
+DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Argon2 is deliberately slow; tests that check the hasher read PASSWORD_HASHERS from settings.py.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

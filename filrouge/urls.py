@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("filrouge.core.urls")),
+    path("", include("filrouge.accounts.urls")),
+    path("", include("filrouge.organisations.urls")),
+    # The language switch works before login too (the login page has it).
+    path("langue/", login_not_required(set_language), name="set_language"),
+]
+
+handler400 = "filrouge.core.errors.bad_request"
+handler403 = "filrouge.core.errors.permission_denied"
+handler404 = "filrouge.core.errors.page_not_found"
+handler500 = "filrouge.core.errors.server_error"

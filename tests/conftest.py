@@ -1,0 +1,53 @@
+from dataclasses import dataclass, field
+
+import pytest
+
+from filrouge.accounts.models import User
+from filrouge.organisations.models import Organisation, Role, Service
+from tests.accounts.factories import staff
+from tests.organisations.factories import OrganisationFactory, ServiceFactory
+
+SERVICE_ROLES = [
+    Role.COACH,
+    Role.PSYCHOLOGIST,
+    Role.SOCIAL_WORKER,
+    Role.EDUCATOR,
+    Role.HEAD_OF_SERVICE,
+    Role.FUNDER_VIEWER,
+]
+
+
+@dataclass
+class World:
+    """Two organisations: A with services A1 and A2, B with service B1.
+
+    `users` holds one account per role in A1 (directors and administrators across A), and
+    the outsiders: a coach of A2, a coach and an administrator of B.
+    """
+
+    org_a: Organisation
+    org_b: Organisation
+    a1: Service
+    a2: Service
+    b1: Service
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db) -> World:
+    org_a, org_b = OrganisationFactory(name="Organisation A"), OrganisationFactory(name="Organisation B")
+    w = World(
+        org_a=org_a,
+        org_b=org_b,
+        a1=ServiceFactory(organisation=org_a, name="A1"),
+        a2=ServiceFactory(organisation=org_a, name="A2"),
+        b1=ServiceFactory(organisation=org_b, name="B1"),
+    )
+    for role in SERVICE_ROLES:
+        w.users[role.value] = staff(role, w.a1, email=f"{role.value}@a.example")
+    w.users["director"] = staff(Role.DIRECTOR, organisation=org_a, email="director@a.example")
+    w.users["org_admin"] = staff(Role.ORG_ADMIN, organisation=org_a, email="admin@a.example")
+    w.users["other_service_coach"] = staff(Role.COACH, w.a2, email="coach@a2.example")
+    w.users["other_org_coach"] = staff(Role.COACH, w.b1, email="coach@b.example")
+    w.users["other_org_admin"] = staff(Role.ORG_ADMIN, organisation=org_b, email="admin@b.example")
+    return w

@@ -1,0 +1,167 @@
+"""The permission matrix: every URL × every kind of user → the outcome expected.
+
+Objects named in URLs live in service A1 of organisation A (see `world` in conftest). The
+subjects are one account per role in A1, the directors and administrators of A, and the
+outsiders: a coach of another service (A2), a coach and an administrator of another
+organisation (B). A URL the app exposes that no row covers makes the suite fail.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANONYMOUS = "anonymous"
+CASE = frozenset({"coach", "psychologist", "social_worker", "educator", "head_of_service"})
+SUBJECTS = [
+    ANONYMOUS,
+    *sorted(CASE),
+    "funder_viewer",
+    "director",
+    "org_admin",
+    "other_service_coach",
+    "other_org_coach",
+    "other_org_admin",
+]
+LOGGED_IN = frozenset(SUBJECTS) - {ANONYMOUS}
+ADMINS = frozenset({"org_admin", "other_org_admin"})
+LOGIN = "login"  # expected outcome: redirected to the login page
+BAD_LINK = {"uidb64": "MQ", "token": "lien-invalide"}
+
+
+def nothing(world):
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    allowed: frozenset = frozenset()
+    kwargs: Callable = nothing
+    ok: int = 200
+    denied: int = 404
+    public: bool = False
+    data: dict = field(default_factory=dict)
+    overrides: dict = field(default_factory=dict)
+
+    def expected(self, subject: str):
+        if subject in self.overrides:
+            return self.overrides[subject]
+        if subject == ANONYMOUS:
+            return self.ok if self.public else LOGIN
+        return self.ok if self.public or subject in self.allowed else self.denied
+
+
+def a1(world):
+    return {"pk": world.a1.pk}
+
+
+def coach_account(world):
+    return {"pk": world.users["coach"].pk}
+
+
+def coach_membership(world):
+    coach = world.users["coach"]
+    return {"pk": coach.pk, "membership_pk": coach.memberships.get().pk}
+
+
+ROWS = [
+    # Pages of every logged-in user; each role lands on its own home page.
+    Row(
+        "core:home",
+        "GET",
+        LOGGED_IN,
+        overrides=dict.fromkeys(("director", "org_admin", "funder_viewer", "other_org_admin"), 302),
+    ),
+    Row("core:organisation", "GET", frozenset({"director"}), denied=403),
+    Row(
+        "core:figures",
+        "GET",
+        CASE | {"funder_viewer", "director", "other_service_coach", "other_org_coach"},
+        denied=403,
+    ),
+    Row("core:service_detail", "GET", CASE | {"director", "org_admin"}, kwargs=a1),
+    Row("core:healthz", "GET", public=True),
+    Row("accounts:profile", "GET", LOGGED_IN),
+    Row("accounts:profile", "POST", LOGGED_IN, data={"full_name": ""}),
+    Row("accounts:password_change", "GET", LOGGED_IN),
+    # Public pages.
+    Row("accounts:login", "GET", public=True, overrides=dict.fromkeys(LOGGED_IN, 302)),
+    Row("accounts:login", "POST", public=True, overrides=dict.fromkeys(LOGGED_IN, 302)),
+    Row("accounts:logout", "POST", public=True, ok=302),
+    Row("accounts:password_reset", "GET", public=True),
+    Row("accounts:password_reset", "POST", public=True, ok=302, data={"email": "personne@nulle.example"}),
+    Row("accounts:password_reset_done", "GET", public=True),
+    Row("accounts:password_reset_confirm", "GET", public=True, kwargs=lambda w: BAD_LINK),
+    Row("accounts:password_reset_complete", "GET", public=True),
+    Row("accounts:invitation", "GET", public=True, kwargs=lambda w: BAD_LINK),
+    Row("set_language", "POST", public=True, ok=302, data={"language": "en", "next": "/"}),
+    # Administration of accounts: administrators of the account's organisation only.
+    Row("accounts:admin_list", "GET", ADMINS, denied=403),
+    Row("accounts:admin_invite", "GET", ADMINS, denied=403),
+    Row("accounts:admin_invite", "POST", ADMINS, denied=403),
+    Row("accounts:admin_detail", "GET", frozenset({"org_admin"}), kwargs=coach_account),
+    Row("accounts:admin_detail", "POST", frozenset({"org_admin"}), kwargs=coach_account),
+    Row("accounts:admin_revoke_role", "GET", frozenset({"org_admin"}), kwargs=coach_membership),
+    Row("accounts:admin_revoke_role", "POST", frozenset({"org_admin"}), kwargs=coach_membership, ok=302),
+    Row("accounts:admin_deactivate", "GET", frozenset({"org_admin"}), kwargs=coach_account),
+    Row("accounts:admin_deactivate", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    Row("accounts:admin_reactivate", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    Row("accounts:admin_resend_invitation", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    # The organisation and its services: its administrators only.
+    Row("organisations:admin_services", "GET", ADMINS, denied=403),
+    Row("organisations:admin_services", "POST", ADMINS, denied=403),
+    Row("organisations:admin_service_create", "GET", ADMINS, denied=403),
+    Row("organisations:admin_service_create", "POST", ADMINS, denied=403),
+    Row("organisations:admin_service_edit", "GET", frozenset({"org_admin"}), kwargs=a1),
+    Row("organisations:admin_service_edit", "POST", frozenset({"org_admin"}), kwargs=a1),
+    Row("organisations:admin_service_archive", "GET", frozenset({"org_admin"}), kwargs=a1),
+    Row("organisations:admin_service_archive", "POST", frozenset({"org_admin"}), kwargs=a1, ok=302),
+    Row("organisations:admin_service_restore", "POST", frozenset({"org_admin"}), kwargs=a1, ok=302),
+]
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(url_names()) - {row.name for row in ROWS} == set()
+
+
+def test_no_url_goes_without_a_name():
+    def unnamed(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from unnamed(pattern.url_patterns)
+            elif not pattern.name:
+                yield str(pattern.pattern)
+
+    assert list(unnamed(get_resolver().url_patterns)) == []
+
+
+CASES = [(row, subject) for row in ROWS for subject in SUBJECTS]
+
+
+@pytest.mark.parametrize(
+    ("row", "subject"), CASES, ids=[f"{row.method} {row.name} as {subject}" for row, subject in CASES]
+)
+def test_permission_matrix(client, world, row, subject):
+    if subject != ANONYMOUS:
+        client.force_login(world.users[subject])
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    response = client.get(url) if row.method == "GET" else client.post(url, row.data)
+
+    expected = row.expected(subject)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == expected
