@@ -15,6 +15,11 @@ def permission_denied(request, exception=None):
     return render_error(request, 403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent from a page too old (or from elsewhere): say so plainly, in the layout."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render_error(request, 404)
 

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -14,6 +14,7 @@ from filrouge.organisations.models import Membership, Role
 @login_not_required
 @never_cache
 @require_GET
+@transaction.non_atomic_requests  # the check must run even when no transaction can begin
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 when not."""
     try:

@@ -2,34 +2,55 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.organisations.models import Organisation, Service
-from filrouge.organisations.validators import normalise_siret
+from filrouge.organisations.validators import normalise_siret, validate_siret
+
+
+class SiretField(forms.CharField):
+    """A SIRET as people type it ("732 829 320 00074"), stored as its 14 digits."""
+
+    default_validators = [validate_siret]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("SIRET"))
+        kwargs.setdefault("help_text", _("14 chiffres ; les espaces sont acceptés."))
+        kwargs.setdefault("max_length", 20)  # room for the spaces
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_siret(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | {"inputmode": "numeric"}
 
 
 class OrganisationForm(forms.ModelForm):
+    siret = SiretField()
+
     class Meta:
         model = Organisation
         fields = ["name", "siret", "address", "postal_code", "city"]
-        help_texts = {"siret": _("14 chiffres ; les espaces sont acceptés.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Typed with spaces, the SIRET is longer than its 14 digits.
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs.update({"maxlength": 20, "inputmode": "numeric"})
-        self.fields["postal_code"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "postal-code"}
-        )
-
-    def clean_siret(self):
-        return normalise_siret(self.cleaned_data["siret"])
+        widgets = {
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"})
+        }
 
 
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = ["name", "programme_type", "postal_code", "city"]
+        widgets = {
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"})
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["postal_code"].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean_name(self):
+        # The unique constraint names the organisation, which is not a field of this form:
+        # Django would skip it and the database would answer with an error page.
+        name = self.cleaned_data["name"]
+        twins = Service.objects.filter(organisation=self.instance.organisation, name__iexact=name)
+        if twins.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Un service de votre organisation porte déjà ce nom."))
+        return name

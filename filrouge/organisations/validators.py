@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share one SIREN and follow their own check rule.
+# La Poste has more establishments than Luhn numbers under one SIREN: INSEE also accepts its
+# SIRETs whose digits add up to a multiple of five.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -21,8 +22,8 @@ def luhn_valid(digits: str) -> bool:
 def siret_is_valid(value: str) -> bool:
     if len(value) != 14 or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN):
-        return sum(int(c) for c in value) % 5 == 0
+    if value.startswith(LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0:
+        return True
     return luhn_valid(value[:9]) and luhn_valid(value)
 
 

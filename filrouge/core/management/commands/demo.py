@@ -10,7 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve, **options):
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("collectstatic", verbosity=0, interactive=False)
         self.stdout.write(self.style.SUCCESS("Demo accounts (all data is synthetic):"))
         call_command("seed", preset="demo", stdout=self.stdout)
         if not no_serve:

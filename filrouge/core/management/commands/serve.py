@@ -1,6 +1,7 @@
 import os
 import sys
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
     def handle(self, *args, bind, workers, **options):
+        # WhiteNoise serves what collectstatic gathered (hashed names, compressed copies).
+        call_command("collectstatic", verbosity=0, interactive=False)
         command = [
             sys.executable, "-m", "gunicorn", "filrouge.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-",

@@ -1,0 +1,63 @@
+"""Times the benchmark preset of the seed on a fresh database.
+
+    .venv/bin/python benchmarks/seed.py --people 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/filrouge_bench .venv/bin/python benchmarks/seed.py
+
+Without DATABASE_URL a temporary SQLite file is used. With PostgreSQL the database named in
+the URL is dropped and recreated first: give it a name of its own.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args()
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="filrouge.settings")
+    with tempfile.TemporaryDirectory() as tmp:
+        env.setdefault("FILROUGE_VAR_DIR", tmp)
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            recreate_postgres(env["DATABASE_URL"])
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)  # noqa: S603
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603
+            [*manage, "seed", "--preset", "benchmark", "--people", str(args.people)], env=env, check=True
+        )
+        elapsed = time.perf_counter() - started
+    print(
+        f"seed --preset benchmark --people {args.people}: {elapsed:.1f} s on {env['DATABASE_URL'].split(':')[0]}"
+    )
+
+
+def recreate_postgres(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        autocommit=True,
+    ) as connection:
+        name = psycopg.sql.Identifier(config["NAME"])
+        connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+        connection.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+
+
+if __name__ == "__main__":
+    main()
