@@ -123,28 +123,22 @@ ROWS = [
 ]
 
 
-def url_names(patterns=None, namespace=""):
+def url_patterns(patterns=None, namespace=""):
+    """Every URL pattern the app exposes, as (namespaced name or None, route)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_names(pattern.url_patterns, prefix)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
+            yield from url_patterns(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            yield (namespace + pattern.name if pattern.name else None), str(pattern.pattern)
 
 
 def test_every_url_is_in_the_matrix():
-    assert set(url_names()) - {row.name for row in ROWS} == set()
+    assert {name for name, _ in url_patterns()} - {row.name for row in ROWS} == set()
 
 
 def test_no_url_goes_without_a_name():
-    def unnamed(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from unnamed(pattern.url_patterns)
-            elif not pattern.name:
-                yield str(pattern.pattern)
-
-    assert list(unnamed(get_resolver().url_patterns)) == []
+    assert [route for name, route in url_patterns() if name is None] == []
 
 
 CASES = [(row, subject) for row in ROWS for subject in SUBJECTS]

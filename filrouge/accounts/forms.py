@@ -16,10 +16,12 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No autofocus: focus starts at the top of the page, so the skip link is the first tab
+        # stop and a screen reader starts from the heading, not in the middle of the form.
         self.fields["username"] = forms.EmailField(
             label=_("Adresse e-mail"),
             max_length=254,
-            widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+            widget=forms.EmailInput(attrs={"autocomplete": "username"}),
         )
         self.fields["password"].label = _("Mot de passe")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -36,6 +37,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
+    extra_context = {"link_days": settings.PASSWORD_RESET_TIMEOUT // 86400}
 
 
 @method_decorator(login_not_required, name="dispatch")

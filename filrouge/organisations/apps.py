@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OrganisationsConfig(AppConfig):
     name = "filrouge.organisations"
-    verbose_name = _("Organisations et services")
+    verbose_name = _("Organisation et services")
