@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from filrouge.accounts.models import User
 from filrouge.organisations.models import Membership, Organisation, Role, Service
 
 
@@ -116,8 +117,6 @@ def can(user, action: Action, obj=None) -> bool:
     if obj is None and action in ORGANISATION_RULES:
         g = grants(user)
         return g.organisation_id is not None and holds_in_organisation(user, g.organisation_id, action)
-    from filrouge.accounts.models import User
-
     if isinstance(obj, User) and action == Action.MANAGE_ACCOUNTS:
         return obj.organisation_id is not None and holds_in_organisation(user, obj.organisation_id, action)
     return False
@@ -141,8 +140,6 @@ def scoped_services(user, action: Action, queryset: QuerySet | None = None) -> Q
 
 def scoped_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The staff accounts the user may manage: those of their organisation, for administrators."""
-    from filrouge.accounts.models import User
-
     queryset = User.objects.all() if queryset is None else queryset
     if not can(user, Action.MANAGE_ACCOUNTS):
         return queryset.none()

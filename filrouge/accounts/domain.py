@@ -41,7 +41,9 @@ def send_invitation(user: User, base_url: str) -> None:
 def invite(organisation, full_name: str, email: str, role: Role, service, base_url: str) -> User:
     user = User.objects.create_user(email=email, full_name=full_name, organisation=organisation)
     grant_role(user, role, service)
-    transaction.on_commit(lambda: send_invitation(user, base_url))
+    # Sent once the account exists for sure; a mail server that fails is logged, and the
+    # administrator can send the invitation again from the account's page.
+    transaction.on_commit(lambda: send_invitation(user, base_url), robust=True)
     return user
 
 

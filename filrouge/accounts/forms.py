@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.accounts.models import User
@@ -45,9 +46,7 @@ class SearchForm(forms.Form):
             return queryset
         data = self.cleaned_data
         if data["q"]:
-            queryset = queryset.filter(full_name__icontains=data["q"]) | queryset.filter(
-                email__icontains=data["q"]
-            )
+            queryset = queryset.filter(Q(full_name__icontains=data["q"]) | Q(email__icontains=data["q"]))
         if data["status"] == "active":
             queryset = queryset.working()
         elif data["status"] == "invited":
