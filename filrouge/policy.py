@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from filrouge.accounts.models import User
@@ -21,6 +21,8 @@ class Action(StrEnum):
     # On a service
     VIEW_SERVICE = "view_service"  # the service page: programme, place, team
     VIEW_CASES = "view_cases"  # the people supported and their records (case content)
+    EDIT_CASES = "edit_cases"  # enrol people, change their records and pathways
+    MANAGE_CASELOADS = "manage_caseloads"  # every coach's caseload in the service, reassignment
     VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
@@ -37,6 +39,8 @@ CASE_ROLES = frozenset(
 SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_SERVICE: CASE_ROLES,
     Action.VIEW_CASES: CASE_ROLES,
+    Action.EDIT_CASES: CASE_ROLES,
+    Action.MANAGE_CASELOADS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
 }
 DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
@@ -172,3 +176,34 @@ def require(user, action: Action, obj=None) -> None:
         if obj is None:
             raise PermissionDenied
         raise Http404
+
+
+# --- Case content ------------------------------------------------------------------------------
+
+
+def scoped_enrolments(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    """The pathways held in services where the user may do `action`."""
+    from filrouge.pathways.models import Enrolment
+
+    queryset = Enrolment.objects.all() if queryset is None else queryset
+    return queryset.filter(service__in=scoped_services(user, action))
+
+
+def scoped_people(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    """The people with a pathway, current or past, in a service where the user may do `action`."""
+    from filrouge.pathways.models import Enrolment
+    from filrouge.people.models import Person
+
+    queryset = Person.objects.all() if queryset is None else queryset
+    reachable = scoped_enrolments(user, action, Enrolment.objects.filter(person=OuterRef("pk")))
+    return queryset.filter(Exists(reachable))
+
+
+def scoped_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Partner contacts are shared by the organisation's services: seen by whoever works its cases."""
+    from filrouge.people.models import Contact
+
+    queryset = Contact.objects.all() if queryset is None else queryset
+    if not scoped_services(user, Action.VIEW_CASES).exists():
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "filrouge.core",
     "filrouge.organisations",
     "filrouge.accounts",
+    "filrouge.people",
+    "filrouge.pathways",
     "filrouge.seed",
 ]
 

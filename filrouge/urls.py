@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("filrouge.core.urls")),
     path("", include("filrouge.accounts.urls")),
     path("", include("filrouge.organisations.urls")),
+    path("", include("filrouge.people.urls")),
+    path("", include("filrouge.pathways.urls")),
     # The language switch works before login too (the login page has it).
     path("langue/", login_not_required(set_language), name="set_language"),
 ]

@@ -1,11 +1,17 @@
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Organisation, Role, Service
+from filrouge.pathways import domain
+from filrouge.pathways.models import Enrolment, Suspension
+from filrouge.people.models import Contact, ContactKind, Person, PersonContact
 from tests.accounts.factories import staff
 from tests.organisations.factories import OrganisationFactory, ServiceFactory
+from tests.pathways.factories import enrol
+from tests.people.factories import ContactFactory
 
 SERVICE_ROLES = [
     Role.COACH,
@@ -22,7 +28,8 @@ class World:
     """Two organisations: A with services A1 and A2, B with service B1.
 
     `users` holds one account per role in A1 (directors and administrators across A), and
-    the outsiders: a coach of A2, a coach and an administrator of B.
+    the outsiders: a coach of A2, a coach and an administrator of B. A person is supported in
+    A1 (`enrolment`, led by A1's coach), with a referent (`contact`) and a suspension.
     """
 
     org_a: Organisation
@@ -31,6 +38,11 @@ class World:
     a2: Service
     b1: Service
     users: dict[str, User] = field(default_factory=dict)
+    person: Person | None = None
+    enrolment: Enrolment | None = None
+    contact: Contact | None = None
+    suspension: Suspension | None = None
+    contact_link: PersonContact | None = None
 
 
 @pytest.fixture
@@ -50,4 +62,15 @@ def world(db) -> World:
     w.users["other_service_coach"] = staff(Role.COACH, w.a2, email="coach@a2.example")
     w.users["other_org_coach"] = staff(Role.COACH, w.b1, email="coach@b.example")
     w.users["other_org_admin"] = staff(Role.ORG_ADMIN, organisation=org_b, email="admin@b.example")
+
+    # A person supported in A1, followed by A1's coach, with a referent and a suspension.
+    w.enrolment = enrol(w.a1, coach=w.users["coach"])
+    w.person = w.enrolment.person
+    w.contact = ContactFactory(organisation=org_a)
+    w.contact_link = PersonContact.objects.create(
+        organisation=org_a, person=w.person, contact=w.contact, relation=ContactKind.REFERRING_PARTNER
+    )
+    w.suspension = domain.suspend(
+        w.enrolment, start=domain.today() - timedelta(days=3), end=None, reason="hospitalisation", by=None
+    )
     return w

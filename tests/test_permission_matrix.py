@@ -62,6 +62,32 @@ def coach_account(world):
     return {"pk": world.users["coach"].pk}
 
 
+def person(world):
+    return {"pk": world.person.pk}
+
+
+def enrolment(world):
+    return {"pk": world.enrolment.pk}
+
+
+def suspension(world):
+    return {"pk": world.enrolment.pk, "suspension_pk": world.suspension.pk}
+
+
+def contact_link(world):
+    return {"pk": world.person.pk, "link_pk": world.contact_link.pk}
+
+
+def contact(world):
+    return {"pk": world.contact.pk}
+
+
+# Who works cases somewhere (their own lists), and who works this person's case.
+CASE_WORKERS = CASE | {"director", "other_service_coach", "other_org_coach"}
+PERSON_TEAM = CASE | {"director"}
+CASELOAD_MANAGERS = frozenset({"head_of_service", "director"})
+
+
 def coach_membership(world):
     coach = world.users["coach"]
     return {"pk": coach.pk, "membership_pk": coach.memberships.get().pk}
@@ -110,6 +136,57 @@ ROWS = [
     Row("accounts:admin_deactivate", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
     Row("accounts:admin_reactivate", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
     Row("accounts:admin_resend_invitation", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    # The people supported: the service's case workers and directors; 404 for anyone else.
+    Row("core:services", "GET", LOGGED_IN),
+    Row("people:list", "GET", CASE_WORKERS, denied=403),
+    Row("people:create", "GET", CASE_WORKERS, denied=403),
+    Row("people:create", "POST", CASE_WORKERS, denied=403),
+    Row("people:detail", "GET", PERSON_TEAM, kwargs=person),
+    Row("people:edit", "GET", PERSON_TEAM, kwargs=person),
+    Row("people:edit", "POST", PERSON_TEAM, kwargs=person),
+    Row("people:enrol", "GET", PERSON_TEAM, kwargs=person),
+    Row("people:enrol", "POST", PERSON_TEAM, kwargs=person),
+    Row("people:timeline", "GET", PERSON_TEAM, kwargs=person),
+    Row("people:contact_add", "GET", PERSON_TEAM, kwargs=person),
+    Row("people:contact_add", "POST", PERSON_TEAM, kwargs=person),
+    Row("people:contact_remove", "GET", PERSON_TEAM, kwargs=contact_link),
+    Row("people:contact_remove", "POST", PERSON_TEAM, kwargs=contact_link, ok=302),
+    # The partners' directory is the organisation's: any of its case workers.
+    Row("people:contacts", "GET", CASE_WORKERS, denied=403),
+    Row("people:contact_create", "GET", CASE_WORKERS, denied=403),
+    Row("people:contact_create", "POST", CASE_WORKERS, denied=403),
+    Row(
+        "people:contact_edit",
+        "GET",
+        CASE | {"director", "other_service_coach"},
+        kwargs=contact,
+        denied=403,
+        overrides={"other_org_coach": 404},
+    ),
+    Row(
+        "people:contact_edit",
+        "POST",
+        CASE | {"director", "other_service_coach"},
+        kwargs=contact,
+        denied=403,
+        overrides={"other_org_coach": 404},
+    ),
+    # The pathway: the service's case workers; reassignment and caseloads: heads of service.
+    Row("pathways:edit", "GET", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:edit", "POST", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:phase", "GET", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:phase", "POST", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:exit", "GET", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:exit", "POST", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:suspend", "GET", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:suspend", "POST", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:end_suspension", "GET", PERSON_TEAM, kwargs=suspension),
+    Row("pathways:end_suspension", "POST", PERSON_TEAM, kwargs=suspension),
+    Row("pathways:renew", "GET", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:renew", "POST", PERSON_TEAM, kwargs=enrolment),
+    Row("pathways:reassign", "GET", CASELOAD_MANAGERS, kwargs=enrolment),
+    Row("pathways:reassign", "POST", CASELOAD_MANAGERS, kwargs=enrolment),
+    Row("pathways:service_caseloads", "GET", CASELOAD_MANAGERS, kwargs=a1),
     # The organisation and its services: its administrators only.
     Row("organisations:admin_services", "GET", ADMINS, denied=403),
     Row("organisations:admin_services", "POST", ADMINS, denied=403),

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Role, Service
+from filrouge.pathways.caseload import TARGET_PER_FULL_TIME_COACH
 
 
 class LoginForm(AuthenticationForm):
@@ -68,6 +70,17 @@ class RoleForm(forms.Form):
         required=False,
         help_text=_("Sans objet pour la direction et l'administration, qui couvrent toute l'organisation."),
     )
+    time_share = forms.IntegerField(
+        label=_("Quotité de travail dans ce service (%)"),
+        min_value=10,
+        max_value=100,
+        initial=100,
+        required=False,
+        help_text=format_lazy(
+            _("Pour un job coach : la file active visée est de {target} personnes par temps plein."),
+            target=TARGET_PER_FULL_TIME_COACH,
+        ),
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +93,8 @@ class RoleForm(forms.Form):
             self.add_error("service", _("Choisissez le service où ce rôle s'exerce."))
         if role and Role(role).is_organisation_wide:
             data["service"] = None
+        if data.get("time_share") is None:
+            data["time_share"] = 100
         return data
 
 
@@ -87,7 +102,7 @@ class InviteForm(RoleForm):
     full_name = forms.CharField(label=_("Nom complet"), max_length=150)
     email = forms.EmailField(label=_("Adresse e-mail professionnelle"), max_length=254)
 
-    field_order = ["full_name", "email", "role", "service"]
+    field_order = ["full_name", "email", "role", "service", "time_share"]
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])

@@ -13,7 +13,7 @@ from filrouge import policy
 from filrouge.accounts import domain
 from filrouge.accounts.forms import InviteForm, LoginForm, ProfileForm, RoleForm, SearchForm
 from filrouge.accounts.tokens import invitation_token_generator
-from filrouge.core.pagination import paginate
+from filrouge.core.pagination import paginate, wants_fragment
 from filrouge.organisations.models import Membership
 
 # --- Signing in and out, passwords --------------------------------------------------------------
@@ -96,9 +96,7 @@ def admin_list(request):
     search = SearchForm(request.GET or None)
     accounts = search.filter(policy.scoped_accounts(request.user)).order_by("full_name", "pk")
     page, query = paginate(request, accounts.prefetch_related("memberships__service"))
-    template = (
-        "accounts/admin/_results.html" if request.headers.get("HX-Request") else "accounts/admin/list.html"
-    )
+    template = "accounts/admin/_results.html" if wants_fragment(request) else "accounts/admin/list.html"
     return render(request, template, {"search": search, "page": page, "query": query})
 
 
@@ -118,6 +116,7 @@ def admin_invite(request):
             data["role"],
             data["service"],
             base_url=request.build_absolute_uri("/"),
+            time_share=data["time_share"],
         )
         messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
         return redirect("accounts:admin_detail", pk=user.pk)
@@ -133,7 +132,8 @@ def admin_detail(request, pk):
     form = RoleForm(request.POST or None, services=organisation_services(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            domain.grant_role(account, form.cleaned_data["role"], form.cleaned_data["service"])
+            data = form.cleaned_data
+            domain.grant_role(account, data["role"], data["service"], data["time_share"])
         except ValidationError as error:
             form.add_error(None, error)
         else:

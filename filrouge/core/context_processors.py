@@ -5,7 +5,10 @@ from filrouge.core.navigation import navigation_links
 from filrouge.organisations.models import Membership
 
 LINK_LABELS = {
-    "core:home": _("Mes services"),
+    "core:home": _("Ma file active"),
+    "people:list": _("Personnes accompagnées"),
+    "people:contacts": _("Partenaires"),
+    "core:services": _("Mes services"),
     "core:organisation": _("Tous les services"),
     "core:figures": _("Chiffres"),
     "accounts:admin_list": _("Comptes"),
@@ -21,7 +24,7 @@ def navigation(request):
     links = []
     for name in navigation_links(user):
         url = reverse(name)
-        current = request.path == url or (url != "/" and request.path.startswith(url))
+        current = request.path == url or (url not in ("/", "/services/") and request.path.startswith(url))
         links.append({"url": url, "label": LINK_LABELS[name], "current": current})
     memberships = Membership.objects.active().filter(user=user).select_related("service", "organisation")
     return {"nav_links": links, "my_memberships": memberships}

@@ -25,7 +25,7 @@ def navigation_links(user) -> list[tuple[str, str]]:
     links = []
     roles = policy.grants(user).roles()
     if roles & policy.CASE_ROLES:
-        links.append("core:home")
+        links += ["core:home", "people:list", "people:contacts", "core:services"]
     if policy.can(user, policy.Action.VIEW_ORGANISATION):
         links.append("core:organisation")
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():

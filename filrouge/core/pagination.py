@@ -10,3 +10,8 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
     params = request.GET.copy()
     params.pop("page", None)
     return page, (params.urlencode() + "&") if params else ""
+
+
+def wants_fragment(request) -> bool:
+    """An htmx request for part of the page; a history restore wants the whole page."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")

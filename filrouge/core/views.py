@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from filrouge import policy
 from filrouge.core.navigation import home_url
 from filrouge.organisations.models import Membership, Role
+from filrouge.pathways.views import caseload_page
 
 
 @login_not_required
@@ -42,16 +43,22 @@ def team_prefetch():
 
 
 def home(request):
-    """The staff home page: the services where the user works, with their team."""
-    if not policy.grants(request.user).roles() & policy.CASE_ROLES:
-        target = home_url(request.user)
-        if target != request.path:
-            return redirect(target)
+    """Case workers start from their caseload; other roles are sent to their own home page."""
+    if policy.grants(request.user).roles() & policy.CASE_ROLES:
+        return caseload_page(request)
+    target = home_url(request.user)
+    if target != request.path:
+        return redirect(target)
+    return render(request, "core/no_role.html")
+
+
+def my_services(request):
+    """The services where the user works, with their team."""
     services = policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).filter(
         memberships__user=request.user
     )
     services = services.select_related("organisation").prefetch_related(team_prefetch()).distinct()
-    return render(request, "core/home.html", {"services": services})
+    return render(request, "core/services.html", {"services": services})
 
 
 def organisation_overview(request):
@@ -74,7 +81,10 @@ def service_detail(request, pk):
         policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).select_related("organisation"), pk=pk
     )
     service.team = list(team_members().filter(service=service))
-    return render(request, "core/service_detail.html", {"service": service})
+    can_manage = policy.can(request.user, policy.Action.MANAGE_CASELOADS, service)
+    return render(
+        request, "core/service_detail.html", {"service": service, "can_manage_caseloads": can_manage}
+    )
 
 
 def figures(request):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,12 @@ class Membership(models.Model):
         verbose_name=_("service"),
     )
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
+    time_share = models.PositiveSmallIntegerField(
+        _("quotité de travail (%)"),
+        default=100,
+        validators=[MinValueValidator(10), MaxValueValidator(100)],
+        help_text=_("Part d'un temps plein consacrée à ce service : la file active visée en dépend."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -1,7 +1,9 @@
-"""The demo preset: two organisations, two services each, one account per role.
+"""The demo preset: two organisations, two services each, one account per role, and the
+people each service supports (see demo_people).
 
 Everything here is made up. Running it again changes nothing: rows are found by their
-natural keys (SIRET, service name, email) before being created.
+natural keys (SIRET, service name, email) before being created, and a service that already
+has pathways gets no new people.
 """
 
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from django.db import transaction
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import synthetic_siret
+from filrouge.seed.demo_people import demo_counts, seed_people
 
 DEMO_PASSWORD = "Filrouge-demo-2026"  # noqa: S105  (printed to the demo user on purpose)
 
@@ -76,7 +79,7 @@ ORGANISATIONS = [
 def seed_demo() -> list[dict]:
     """Creates what is missing of the demo; returns the demo accounts, one row per role held."""
     rows = []
-    for spec in ORGANISATIONS:
+    for number, spec in enumerate(ORGANISATIONS):
         organisation, _ = Organisation.objects.get_or_create(
             siret=spec["siret"],
             defaults={key: spec[key] for key in ("name", "address", "postal_code", "city")},
@@ -111,4 +114,14 @@ def seed_demo() -> list[dict]:
                         "password": DEMO_PASSWORD,
                     }
                 )
+        seed_people(organisation, services, spec["domain"], seed=2026 + number)
     return rows
+
+
+def demo_summary() -> str:
+    """One line of counts for the demo organisations, printed after the accounts."""
+    organisations = Organisation.objects.filter(siret__in=[spec["siret"] for spec in ORGANISATIONS])
+    counts = demo_counts(organisations)
+    return (
+        "Données de démonstration : " + ", ".join(f"{count} {name}" for name, count in counts.items()) + "."
+    )

@@ -267,3 +267,17 @@ def test_role_changes_take_effect_on_the_next_request(client, world):
     assert client.get(reverse("core:service_detail", args=[world.a1.pk])).status_code == 200
     Membership.objects.filter(user=coach).delete()
     assert client.get(reverse("core:service_detail", args=[world.a1.pk])).status_code == 404
+
+
+def test_a_role_carries_its_time_share_for_the_caseload_target(admin_client, world):
+    coach = world.users["coach"]
+    admin_client.post(
+        reverse("accounts:admin_detail", args=[coach.pk]),
+        {"role": Role.COACH, "service": world.a2.pk, "time_share": 50},
+    )
+    assert coach.memberships.get(service=world.a2).time_share == 50
+    response = admin_client.post(
+        reverse("accounts:admin_detail", args=[coach.pk]),
+        {"role": Role.COACH, "service": world.a2.pk, "time_share": 5},
+    )
+    assert "time_share" in response.context["form"].errors

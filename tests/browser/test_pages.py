@@ -37,7 +37,7 @@ def email(local_part: str) -> str:
 def expected_home(roles: set[Role]) -> tuple[str, str]:
     """The path a user with these roles lands on after logging in, and that page's h1."""
     if roles & CASE_ROLES:
-        return "/", "Mes services"
+        return "/", "Ma file active"
     if Role.DIRECTOR in roles:
         return "/organisation/", "Tous les services de l'organisation"
     if Role.ORG_ADMIN in roles:
@@ -258,7 +258,7 @@ def test_the_login_form_works_with_the_keyboard_alone(page, live_server, demo):
         page.keyboard.press("Enter")
 
     assert path_of(page) == "/"
-    expect(page.locator("h1")).to_have_text("Mes services")
+    expect(page.locator("h1")).to_have_text("Ma file active")
 
 
 # --- e. Language -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from filrouge.seed.benchmark import seed_benchmark
-from filrouge.seed.demo import seed_demo
+from filrouge.seed.demo import demo_summary, seed_demo
 from filrouge.seed.report import print_accounts
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         if preset == "demo":
             rows = seed_demo()
             print_accounts(self.stdout, rows)
+            self.stdout.write(demo_summary())
             return
         if people < 1:
             raise CommandError("--people must be at least 1.")

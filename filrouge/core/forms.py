@@ -1,0 +1,103 @@
+"""Form building blocks shared by the apps."""
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+
+def add_domain_errors(form, error: ValidationError) -> None:
+    """A refusal of a domain rule, shown on the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO 8601 whatever the display language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class VersionedModelForm(forms.ModelForm):
+    """Refuses to overwrite a record that someone else saved since this form was displayed.
+
+    The form carries the version it was built from. When the record has moved on, the form is
+    shown again with the user's input kept, an error, and `conflict`: the fields that differ,
+    with the saved value beside the one typed. Sending it again then overwrites knowingly.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.conflict: list[dict] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        submitted = cleaned.get("version")
+        saved = type(self.instance).objects.filter(pk=self.instance.pk).first()
+        if self.instance.pk and submitted is not None and saved is not None and saved.version != submitted:
+            self.conflict = [
+                {
+                    "label": self.fields[name].label,
+                    "saved": self.shown(name, self.saved_value(saved, name)),
+                    "yours": self.shown(name, self.typed_value(name)),
+                }
+                for name in self.Meta.fields
+                if self.saved_value(saved, name) != self.typed_value(name)
+            ]
+            # Resending the form is then a deliberate overwrite of the saved version.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = saved.version
+            raise forms.ValidationError(
+                _(
+                    "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie. Comparez les deux "
+                    "versions ci-dessous, puis enregistrez à nouveau pour garder la vôtre."
+                ),
+                code="conflict",
+            )
+        return cleaned
+
+    def saved_value(self, obj, name):
+        value = getattr(obj, name)
+        return frozenset(value.all()) if hasattr(value, "all") else value
+
+    def typed_value(self, name):
+        value = self.cleaned_data.get(name)
+        if isinstance(self.fields[name], forms.ModelMultipleChoiceField):
+            return frozenset(value or ())
+        return value
+
+    def shown(self, name, value) -> str:
+        """A value as a person reads it: dates in French, choices by their label, lists joined."""
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        if isinstance(value, frozenset):
+            return ", ".join(sorted(str(item) for item in value))
+        if isinstance(value, datetime):
+            return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        if isinstance(value, date):
+            return date_format(value, "SHORT_DATE_FORMAT")
+        return "" if value is None else str(value)
+
+    def save(self, commit=True):
+        self.instance.version = self.cleaned_data["version"] + 1
+        return super().save(commit)

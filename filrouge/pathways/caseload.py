@@ -1,0 +1,92 @@
+"""The caseload: who a coach follows, and what needs their attention.
+
+Alerts are computed by the database (annotations), so that the caseload can be filtered and
+sorted on them and costs the same few queries whatever its size. A suspended pathway raises
+no contact alert.
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from filrouge.organisations.models import Membership, Role
+from filrouge.pathways.models import Phase, Suspension
+
+TARGET_PER_FULL_TIME_COACH = 20
+PROFILE_CONTACT_DAYS = 7
+EMPLOYMENT_CONTACT_DAYS = 30
+END_WARNING_DAYS = 30
+
+PHASE_ORDER = Case(
+    *(When(phase=phase, then=index) for index, phase in enumerate(Phase)), output_field=IntegerField()
+)
+
+
+def flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def with_alerts(enrolments, today: date):
+    """Annotates current pathways with the date of the last contact and their alerts."""
+    suspended = Exists(Suspension.objects.ongoing_on(today).filter(enrolment=OuterRef("pk")))
+    enrolments = enrolments.annotate(
+        contact_reference=Coalesce("last_contact_on", "intake_date", "referral_date"),
+        is_suspended=suspended,
+        phase_order=PHASE_ORDER,
+    )
+    return enrolments.annotate(
+        alert_profile_contact=flag(
+            Q(
+                phase=Phase.PROFILE,
+                is_suspended=False,
+                contact_reference__lt=today - timedelta(PROFILE_CONTACT_DAYS),
+            )
+        ),
+        alert_employment_contact=flag(
+            Q(
+                phase=Phase.IN_EMPLOYMENT,
+                is_suspended=False,
+                contact_reference__lt=today - timedelta(EMPLOYMENT_CONTACT_DAYS),
+            )
+        ),
+        # "not null" first: a programme without an end is False, never NULL.
+        alert_end_soon=flag(
+            Q(planned_end_date__isnull=False)
+            & Q(planned_end_date__gte=today, planned_end_date__lte=today + timedelta(END_WARNING_DAYS))
+        ),
+    )
+
+
+ALERT_FILTERS = {
+    "contact": Q(alert_profile_contact=True) | Q(alert_employment_contact=True),
+    "end_soon": Q(alert_end_soon=True),
+    "any": Q(alert_profile_contact=True) | Q(alert_employment_contact=True) | Q(alert_end_soon=True),
+}
+
+
+def target_for(time_share: int) -> int:
+    return round(TARGET_PER_FULL_TIME_COACH * time_share / 100)
+
+
+def coach_loads(service):
+    """Each coach of the service with the number of current pathways they lead and their target."""
+    current = Q(user__primary_enrolments__service=service, user__primary_enrolments__exit_date__isnull=True)
+    coaches = (
+        Membership.objects.active()
+        .filter(service=service, role=Role.COACH)
+        .select_related("user")
+        .annotate(load=Count("user__primary_enrolments", filter=current))
+        .order_by("user__full_name")
+    )
+    return [{"user": m.user, "load": m.load, "target": target_for(m.time_share)} for m in coaches]

@@ -1,0 +1,263 @@
+"""The rules of a pathway: enrolling, moving between phases, suspending, renewing, exiting.
+
+Every function checks its dates and raises ValidationError with a French message naming the
+field at fault; callers run them inside the request's transaction, so a refusal writes nothing.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from filrouge.organisations.models import Membership, ProgrammeType, Role
+from filrouge.pathways.models import (
+    Enrolment,
+    EntrySituation,
+    ExitOutcome,
+    Phase,
+    PhaseChange,
+    Renewal,
+    Suspension,
+)
+
+MINIMUM_AGE = 15
+MAXIMUM_AGE = 100
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def planned_end(programme_type: str, entry: date) -> date | None:
+    """The end a programme plans for: 12 months (renewable) for minimum-income support, 8 weeks
+    for an Activ'Projet-style programme; supported employment is not limited in time."""
+    if programme_type == ProgrammeType.MINIMUM_INCOME:
+        return add_months(entry, 12) - timedelta(days=1)
+    if programme_type == ProgrammeType.ACTIV_PROJET:
+        return entry + timedelta(weeks=8) - timedelta(days=1)
+    return None
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def check_birth_date(born: date, on: date | None = None) -> None:
+    on = on or today()
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if not MINIMUM_AGE <= age <= MAXIMUM_AGE:
+        raise ValidationError(
+            {
+                "date_of_birth": _(
+                    "Cette date de naissance donnerait %(age)s ans : vérifiez-la (entre %(min)s et %(max)s ans)."
+                )
+                % {"age": age, "min": MINIMUM_AGE, "max": MAXIMUM_AGE}
+            }
+        )
+
+
+def not_in_future(field: str, day: date, what: str) -> None:
+    if day > today():
+        raise ValidationError({field: _("%(what)s ne peut pas être dans le futur.") % {"what": what}})
+
+
+def not_before(field: str, day: date, limit: date, what: str, limit_name: str) -> None:
+    if day < limit:
+        raise ValidationError(
+            {
+                field: _("%(what)s ne peut pas précéder %(limit_name)s (%(limit)s).")
+                % {"what": what, "limit_name": limit_name, "limit": date_format(limit, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
+def check_coach(service, user, field: str = "primary_coach") -> None:
+    if (
+        user is not None
+        and not Membership.objects.active().filter(service=service, user=user, role=Role.COACH).exists()
+    ):
+        raise ValidationError({field: _("Choisissez un job coach de ce service.")})
+
+
+@transaction.atomic
+def enrol(person, service, *, by, referral_date, entry: dict, referral_reason="", referred_by=None,
+          intake_date=None, primary_coach=None) -> Enrolment:  # fmt: skip
+    """Starts a pathway in `service`, with the situation at entry as it is today."""
+    not_in_future("referral_date", referral_date, _("La date d'orientation"))
+    if intake_date is not None:
+        not_before("intake_date", intake_date, referral_date, _("L'entretien d'accueil"), _("l'orientation"))
+    if Enrolment.objects.current().filter(person=person, service=service).exists():
+        raise ValidationError(_("Cette personne a déjà un parcours en cours dans ce service."))
+    check_coach(service, primary_coach)
+    enrolment = Enrolment.objects.create(
+        organisation_id=service.organisation_id,
+        service=service,
+        person=person,
+        referral_date=referral_date,
+        referral_reason=referral_reason,
+        referred_by=referred_by,
+        intake_date=intake_date,
+        primary_coach=primary_coach,
+        planned_end_date=planned_end(service.programme_type, intake_date or referral_date),
+        last_contact_on=intake_date,
+        created_by=by,
+    )
+    EntrySituation.objects.create(enrolment=enrolment, organisation_id=service.organisation_id, **entry)
+    record_phase(enrolment, Phase.REFERRAL, referral_date, by)
+    if intake_date is not None:
+        record_phase(enrolment, Phase.INTAKE, intake_date, by)
+    return enrolment
+
+
+def record_phase(enrolment, phase, on, by, comment="") -> PhaseChange:
+    enrolment.phase = phase
+    enrolment.version += 1
+    enrolment.save(update_fields=["phase", "version"])
+    return PhaseChange.objects.create(
+        organisation_id=enrolment.organisation_id,
+        enrolment=enrolment,
+        phase=phase,
+        changed_on=on,
+        comment=comment,
+        recorded_by=by,
+    )
+
+
+def latest_change(enrolment) -> PhaseChange | None:
+    return enrolment.phase_changes.order_by("-changed_on", "-recorded_at", "-pk").first()
+
+
+@transaction.atomic
+def change_phase(enrolment, phase, on, by, comment="") -> PhaseChange:
+    """Moves the pathway to another phase, forwards or back (a job ends: back to job search)."""
+    if not enrolment.is_current:
+        raise ValidationError(_("Ce parcours est terminé : réinscrivez la personne pour le reprendre."))
+    if phase == Phase.EXIT:
+        raise ValidationError(
+            {"phase": _("Pour une sortie, utilisez « Enregistrer la sortie » : le motif est demandé.")}
+        )
+    if phase == enrolment.phase:
+        raise ValidationError({"phase": _("Le parcours est déjà à cette étape.")})
+    not_in_future("changed_on", on, _("Un changement d'étape"))
+    previous = latest_change(enrolment)
+    if previous is not None:
+        not_before("changed_on", on, previous.changed_on, _("Ce changement d'étape"), _("le précédent"))
+    if phase == Phase.INTAKE and enrolment.intake_date is None:
+        enrolment.intake_date = on
+        enrolment.last_contact_on = max(filter(None, [enrolment.last_contact_on, on]))
+        if not enrolment.renewals.exists():  # the programme's time counts from the intake
+            enrolment.planned_end_date = planned_end(enrolment.service.programme_type, on)
+        enrolment.save(update_fields=["intake_date", "last_contact_on", "planned_end_date"])
+    return record_phase(enrolment, phase, on, by, comment)
+
+
+@transaction.atomic
+def record_exit(enrolment, *, on, outcome, by, comment="", reoriented_to="") -> Enrolment:
+    if not enrolment.is_current:
+        raise ValidationError(_("Ce parcours est déjà terminé."))
+    not_in_future("exit_date", on, _("La date de sortie"))
+    not_before("exit_date", on, enrolment.referral_date, _("La sortie"), _("l'orientation"))
+    previous = latest_change(enrolment)
+    if previous is not None:
+        not_before("exit_date", on, previous.changed_on, _("La sortie"), _("la dernière étape"))
+    last_suspension = enrolment.suspensions.order_by("-start_date").first()
+    if last_suspension is not None:
+        not_before("exit_date", on, last_suspension.start_date, _("La sortie"), _("la dernière suspension"))
+    if outcome in ExitOutcome.reorientations() and not reoriented_to.strip():
+        raise ValidationError(
+            {
+                "reoriented_to": _(
+                    "Indiquez la structure vers laquelle la personne est réorientée (ESAT, entreprise adaptée, autre service)."
+                )
+            }
+        )
+    enrolment.exit_date, enrolment.exit_outcome = on, outcome
+    enrolment.exit_comment, enrolment.reoriented_to = comment, reoriented_to.strip()
+    enrolment.save(update_fields=["exit_date", "exit_outcome", "exit_comment", "reoriented_to"])
+    # A suspension still open ends with the pathway.
+    enrolment.suspensions.filter(end_date__isnull=True).update(end_date=on)
+    enrolment.suspensions.filter(end_date__gt=on).update(end_date=on)
+    record_phase(enrolment, Phase.EXIT, on, by, comment)
+    return enrolment
+
+
+@transaction.atomic
+def suspend(enrolment, *, start, end, reason, by, comment="") -> Suspension:
+    if not enrolment.is_current:
+        raise ValidationError(_("Ce parcours est terminé : il ne peut plus être suspendu."))
+    not_before("start_date", start, enrolment.referral_date, _("La suspension"), _("l'orientation"))
+    not_in_future("start_date", start, _("Le début de la suspension"))
+    if end is not None:
+        not_before("end_date", end, start, _("La fin de la suspension"), _("son début"))
+    far = date.max
+    overlapping = [
+        s
+        for s in enrolment.suspensions.all()
+        if s.start_date <= (end or far) and start <= (s.end_date or far)
+    ]
+    if overlapping:
+        raise ValidationError(_("Cette suspension chevauche une autre suspension du parcours."))
+    return Suspension.objects.create(
+        organisation_id=enrolment.organisation_id,
+        enrolment=enrolment,
+        start_date=start,
+        end_date=end,
+        reason=reason,
+        comment=comment,
+        recorded_by=by,
+    )
+
+
+def end_suspension(suspension, on) -> Suspension:
+    if suspension.end_date is not None:
+        raise ValidationError(_("Cette suspension est déjà terminée."))
+    not_before("end_date", on, suspension.start_date, _("La fin de la suspension"), _("son début"))
+    not_in_future("end_date", on, _("La fin de la suspension"))
+    suspension.end_date = on
+    suspension.save(update_fields=["end_date"])
+    return suspension
+
+
+@transaction.atomic
+def renew(enrolment, *, decided_on, renewed, new_end_date, by, comment="") -> Renewal:
+    """Records the renewal decision of a limited programme, and moves its planned end if renewed."""
+    if not enrolment.is_current:
+        raise ValidationError(_("Ce parcours est terminé."))
+    if enrolment.planned_end_date is None:
+        raise ValidationError(_("Ce programme n'a pas de durée limitée : rien à renouveler."))
+    not_in_future("decided_on", decided_on, _("La décision"))
+    if renewed:
+        if new_end_date is None:
+            raise ValidationError({"new_end_date": _("Indiquez la nouvelle fin prévue.")})
+        if new_end_date <= enrolment.planned_end_date:
+            raise ValidationError(
+                {"new_end_date": _("La nouvelle fin prévue doit suivre la fin actuelle (%(end)s).")
+                 % {"end": date_format(enrolment.planned_end_date, "SHORT_DATE_FORMAT")}}
+            )  # fmt: skip
+    renewal = Renewal.objects.create(
+        organisation_id=enrolment.organisation_id,
+        enrolment=enrolment,
+        decided_on=decided_on,
+        renewed=renewed,
+        previous_end_date=enrolment.planned_end_date,
+        new_end_date=new_end_date if renewed else None,
+        comment=comment,
+        decided_by=by,
+    )
+    if renewed:
+        enrolment.planned_end_date = new_end_date
+        enrolment.save(update_fields=["planned_end_date"])
+    return renewal
+
+
+def reassign(enrolment, coach) -> None:
+    check_coach(enrolment.service, coach)
+    enrolment.primary_coach = coach
+    enrolment.version += 1
+    enrolment.save(update_fields=["primary_coach", "version"])

@@ -1,0 +1,228 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.forms import DateInput, DateTimeInput, VersionedModelForm
+from filrouge.pathways.domain import today
+from filrouge.pathways.models import (
+    EmploymentStatus,
+    Enrolment,
+    EntrySituation,
+    ExitOutcome,
+    Phase,
+    RqthStatus,
+    SuspensionReason,
+)
+from filrouge.people.models import Contact
+
+
+class EnrolmentStartForm(forms.Form):
+    """Where and how a pathway starts: the service, the referral, the intake, the coach."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    referral_date = forms.DateField(label=_("Date d'orientation"), widget=DateInput())
+    referred_by = forms.ModelChoiceField(
+        label=_("Orienté·e par"), queryset=Contact.objects.none(), required=False
+    )
+    referral_reason = forms.CharField(
+        label=_("Motif de l'orientation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    intake_date = forms.DateField(
+        label=_("Date de l'entretien d'accueil"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Laissez vide s'il n'a pas encore eu lieu."),
+    )
+    primary_coach = forms.ModelChoiceField(label=_("Job coach référent·e"), queryset=None, required=False)
+
+    def __init__(self, *args, services, contacts, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["referred_by"].queryset = contacts
+        self.fields["primary_coach"].queryset = coaches
+        if services.count() == 1:
+            self.fields["service"].initial = services.first()
+        self.fields["referral_date"].initial = today()
+
+
+class EntrySituationForm(forms.ModelForm):
+    class Meta:
+        model = EntrySituation
+        fields = [
+            "employment_status",
+            "out_of_work_since",
+            "education_level",
+            "receives_rsa",
+            "receives_aah",
+            "receives_unemployment_benefit",
+            "rqth_status",
+            "rqth_requested_on",
+            "rqth_granted_on",
+            "mdph_file",
+            "housing",
+        ]
+        widgets = {
+            name: DateInput() for name in ("out_of_work_since", "rqth_requested_on", "rqth_granted_on")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("out_of_work_since", "rqth_requested_on", "rqth_granted_on"):
+            if cleaned.get(name) and cleaned[name] > today():
+                self.add_error(name, _("Cette date ne peut pas être dans le futur."))
+        status = cleaned.get("employment_status")
+        if cleaned.get("out_of_work_since") and status != EmploymentStatus.OUT_OF_WORK:
+            self.add_error("out_of_work_since", _("Seulement pour une personne sans emploi."))
+        rqth = cleaned.get("rqth_status")
+        if rqth == RqthStatus.NONE and (cleaned.get("rqth_requested_on") or cleaned.get("rqth_granted_on")):
+            self.add_error(
+                "rqth_status", _("Une date de RQTH est indiquée : choisissez « Demandée » ou « Obtenue ».")
+            )
+        if rqth == RqthStatus.REQUESTED and cleaned.get("rqth_granted_on"):
+            self.add_error("rqth_granted_on", _("La RQTH est seulement demandée : pas de date d'obtention."))
+        requested, granted = cleaned.get("rqth_requested_on"), cleaned.get("rqth_granted_on")
+        if requested and granted and granted < requested:
+            self.add_error("rqth_granted_on", _("L'obtention ne peut pas précéder la demande."))
+        return cleaned
+
+
+class EnrolmentEditForm(VersionedModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["referral_reason", "referred_by", "team", "last_contact_on", "next_appointment_at"]
+        widgets = {
+            "last_contact_on": DateInput(),
+            "next_appointment_at": DateTimeInput(),
+            "team": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, contacts, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by"].queryset = contacts
+        self.fields["team"].queryset = team
+
+    def clean_last_contact_on(self):
+        day = self.cleaned_data.get("last_contact_on")
+        if day and day > today():
+            raise ValidationError(_("Le dernier contact ne peut pas être dans le futur."))
+        if day and day < self.instance.referral_date:
+            raise ValidationError(_("Le dernier contact ne peut pas précéder l'orientation."))
+        return day
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(
+        label=_("Nouvelle étape"), choices=[(p.value, p.label) for p in Phase if p != Phase.EXIT]
+    )
+    changed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class ExitForm(forms.Form):
+    exit_date = forms.DateField(label=_("Date de sortie"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Motif de sortie"), choices=ExitOutcome.choices)
+    reoriented_to = forms.CharField(
+        label=_("Réorientation vers"),
+        max_length=200,
+        required=False,
+        help_text=_("Pour une réorientation : le service, l'ESAT ou l'entreprise adaptée."),
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class SuspensionForm(forms.Form):
+    start_date = forms.DateField(label=_("Début"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Fin"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Laissez vide si la suspension continue."),
+    )
+    reason = forms.ChoiceField(label=_("Motif"), choices=SuspensionReason.choices)
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class EndSuspensionForm(forms.Form):
+    end_date = forms.DateField(label=_("Fin de la suspension"), widget=DateInput())
+
+
+class RenewalForm(forms.Form):
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=DateInput())
+    renewed = forms.TypedChoiceField(
+        label=_("Décision"),
+        choices=[("yes", _("Renouvelé")), ("no", _("Non renouvelé"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    new_end_date = forms.DateField(label=_("Nouvelle fin prévue"), widget=DateInput(), required=False)
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class ReassignForm(forms.Form):
+    primary_coach = forms.ModelChoiceField(label=_("Job coach référent·e"), queryset=None)
+
+    def __init__(self, *args, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_coach"].queryset = coaches
+
+
+class CaseloadFilterForm(forms.Form):
+    SORTS = {
+        "name": ("person__birth_name", "person__first_name"),
+        "phase": ("phase_order", "person__birth_name"),
+        "contact": ("contact_reference", "person__birth_name"),
+        "appointment": ("next_appointment_at", "person__birth_name"),
+        "end": ("planned_end_date", "person__birth_name"),
+    }
+    q = forms.CharField(label=_("Rechercher un nom"), max_length=100, required=False)
+    phase = forms.ChoiceField(
+        label=_("Étape"),
+        choices=[("", _("Toutes"))] + [(p.value, p.label) for p in Phase if p != Phase.EXIT],
+        required=False,
+    )
+    alert = forms.ChoiceField(
+        label=_("Alertes"),
+        choices=[
+            ("", _("Toutes les personnes")),
+            ("any", _("Avec une alerte")),
+            ("contact", _("Sans contact récent")),
+            ("end_soon", _("Fin de programme proche")),
+        ],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        choices=[
+            ("name", _("Nom")),
+            ("phase", _("Étape")),
+            ("contact", _("Dernier contact (le plus ancien d'abord)")),
+            ("appointment", _("Prochain rendez-vous")),
+            ("end", _("Fin prévue")),
+        ],
+        required=False,
+    )
+
+    def apply(self, enrolments):
+        from filrouge.pathways.caseload import ALERT_FILTERS
+
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            enrolments = enrolments.filter(
+                person__in=enrolments.model.person.field.related_model.objects.search(data["q"])
+            )
+        if data.get("phase"):
+            enrolments = enrolments.filter(phase=data["phase"])
+        if data.get("alert"):
+            enrolments = enrolments.filter(ALERT_FILTERS[data["alert"]])
+        return enrolments.order_by(*self.SORTS[data.get("sort") or "name"], "pk")
