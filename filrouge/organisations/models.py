@@ -102,6 +102,12 @@ class MembershipQuerySet(models.QuerySet):
             Q(service__isnull=True) | Q(service__archived_at__isnull=True)
         )
 
+    def users(self):
+        """The accounts holding these roles, by name."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk__in=self.values("user")).order_by("full_name")
+
 
 class Membership(models.Model):
     """A role held by a staff user: in one service, or across the organisation (director, administrator)."""

@@ -79,8 +79,8 @@ def target_for(time_share: int) -> int:
     return round(TARGET_PER_FULL_TIME_COACH * time_share / 100)
 
 
-def coach_loads(service):
-    """Each coach of the service with the number of current pathways they lead and their target."""
+def coach_loads(service, coach=None):
+    """Each coach of the service (or only `coach`) with the current pathways they lead and their target."""
     current = Q(user__primary_enrolments__service=service, user__primary_enrolments__exit_date__isnull=True)
     coaches = (
         Membership.objects.active()
@@ -89,4 +89,6 @@ def coach_loads(service):
         .annotate(load=Count("user__primary_enrolments", filter=current))
         .order_by("user__full_name")
     )
+    if coach is not None:
+        coaches = coaches.filter(user=coach)
     return [{"user": m.user, "load": m.load, "target": target_for(m.time_share)} for m in coaches]

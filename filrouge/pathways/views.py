@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate, wants_fragment
-from filrouge.organisations.models import Membership
+from filrouge.organisations.models import Membership, Role
 from filrouge.pathways import caseload, domain
 from filrouge.pathways.forms import (
     CaseloadFilterForm,
@@ -18,7 +18,6 @@ from filrouge.pathways.forms import (
     RenewalForm,
     SuspensionForm,
 )
-from filrouge.people.views import coaches_of
 
 
 def editable_enrolment(request, pk, action=policy.Action.EDIT_CASES):
@@ -126,20 +125,15 @@ def end_suspension(request, pk, suspension_pk):
     return render(request, "pathways/end_suspension_form.html", context)
 
 
-def team_candidates(service):
-    from filrouge.accounts.models import User
-
-    members = Membership.objects.active().filter(service=service, role__in=policy.CASE_ROLES).values("user")
-    return User.objects.filter(pk__in=members).order_by("full_name")
-
-
 def edit(request, pk):
     enrolment = editable_enrolment(request, pk)
     form = EnrolmentEditForm(
         request.POST or None,
         instance=enrolment,
         contacts=policy.scoped_contacts(request.user),
-        team=team_candidates(enrolment.service),
+        team=Membership.objects.active()
+        .filter(service=enrolment.service, role__in=policy.CASE_ROLES)
+        .users(),
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -156,7 +150,7 @@ def reassign(request, pk):
     enrolment = editable_enrolment(request, pk, policy.Action.MANAGE_CASELOADS)
     form = ReassignForm(
         request.POST or None,
-        coaches=coaches_of([enrolment.service]),
+        coaches=Membership.objects.active().filter(service=enrolment.service, role=Role.COACH).users(),
         initial={"primary_coach": enrolment.primary_coach},
     )
     if request.method == "POST" and form.is_valid():
@@ -182,11 +176,13 @@ def caseload_page(request):
     mine = caseload.with_alerts(mine.distinct(), today).select_related("person", "service", "primary_coach")
     filters = CaseloadFilterForm(request.GET or None)
     page, query = paginate(request, filters.apply(mine))
+    coached = policy.scoped_services(request.user, policy.Action.VIEW_CASES).filter(
+        memberships__user=request.user, memberships__role=Role.COACH
+    )
     loads = [
         {"service": service, **load}
-        for service in policy.scoped_services(request.user, policy.Action.VIEW_CASES)
-        for load in caseload.coach_loads(service)
-        if load["user"] == request.user
+        for service in coached
+        for load in caseload.coach_loads(service, request.user)
     ]
     context = {"page": page, "query": query, "filters": filters, "loads": loads, "today": today}
     template = "pathways/_caseload_rows.html" if wants_fragment(request) else "pathways/caseload.html"

@@ -20,10 +20,7 @@ TIMELINE_PAGE_SIZE = 20
 
 
 def coaches_of(services):
-    from filrouge.accounts.models import User
-
-    coach_ids = Membership.objects.active().filter(service__in=services, role=Role.COACH).values("user")
-    return User.objects.filter(pk__in=coach_ids).order_by("full_name")
+    return Membership.objects.active().filter(service__in=services, role=Role.COACH).users()
 
 
 def start_forms(request):
