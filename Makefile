@@ -23,6 +23,7 @@ $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
 
 $(RUNTIME): requirements.txt pyproject.toml | $(PY)
+	scripts/system-libs
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from filrouge.accounts.models import User
@@ -24,6 +24,7 @@ class Action(StrEnum):
     EDIT_CASES = "edit_cases"  # enrol people, change their records and pathways
     MANAGE_CASELOADS = "manage_caseloads"  # every coach's caseload in the service, reassignment
     VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
+    MANAGE_REFERENTIAL = "manage_referential"  # the service's own barriers, objectives and actions
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
@@ -42,6 +43,7 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.EDIT_CASES: CASE_ROLES,
     Action.MANAGE_CASELOADS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
+    Action.MANAGE_REFERENTIAL: frozenset({Role.HEAD_OF_SERVICE}),
 }
 DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
 ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
@@ -207,3 +209,128 @@ def scoped_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
     if not scoped_services(user, Action.VIEW_CASES).exists():
         return queryset.none()
     return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def is_case_worker(user) -> bool:
+    """Works the cases of at least one service (the pages that list or search across them)."""
+    return scoped_services(user, Action.VIEW_CASES).exists()
+
+
+def require_case_worker(user) -> None:
+    if not is_case_worker(user):
+        raise PermissionDenied
+
+
+def scoped_case_records(user, queryset: QuerySet, action: Action = Action.VIEW_CASES) -> QuerySet:
+    """Records hanging off a pathway (plans, meetings, registrations, files): those of services
+    where the user may do `action`. The model needs an `enrolment` foreign key."""
+    return queryset.filter(enrolment__service__in=scoped_services(user, action))
+
+
+# --- Confidential writing ----------------------------------------------------------------------
+# Notes and meeting summaries carry a confidentiality level (`journal.models.Confidentiality`):
+# "team" and "shared" are read by whoever sees the case; "profession" only by those who hold,
+# in that same service, the role the writing is restricted to (`restricted_to`): a
+# psychologist's notes by the service's psychologists. Directors are no exception.
+
+OPEN_LEVELS = ("team", "shared")
+
+
+def reads_restricted(user, service_id: int, restricted_to: str) -> bool:
+    return grants(user).service_roles.get(service_id) == restricted_to
+
+
+def can_read_writing(user, writing) -> bool:
+    """May the user read this note or meeting summary (its service's case content, and its level)?"""
+    service = writing.enrolment.service
+    if not may_in_service(user, Action.VIEW_CASES, service):
+        return False
+    return writing.confidentiality in OPEN_LEVELS or reads_restricted(user, service.pk, writing.restricted_to)
+
+
+def scoped_writings(user, queryset: QuerySet) -> QuerySet:
+    """The notes or meetings the user may read, by the rule of `can_read_writing`, in one query."""
+    restricted = Q(pk__in=[])
+    for service_id, role in grants(user).service_roles.items():
+        restricted |= Q(enrolment__service_id=service_id, restricted_to=role)
+    return scoped_case_records(user, queryset).filter(Q(confidentiality__in=OPEN_LEVELS) | restricted)
+
+
+def restricted_role_of(user, service) -> str | None:
+    """The profession a writing by this user in this service would be restricted to."""
+    role = grants(user).service_roles.get(service.pk)
+    return role.value if role is not None else None
+
+
+# --- Workshops ---------------------------------------------------------------------------------
+# A group workshop belongs to a service: its sessions and who comes are that service's case
+# content (read with VIEW_CASES, run with EDIT_CASES); a registration follows its pathway.
+
+
+def scoped_sessions(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    """The workshop sessions of the services where the user may do `action`."""
+    from filrouge.workshops.models import WorkshopSession
+
+    queryset = WorkshopSession.objects.all() if queryset is None else queryset
+    return queryset.filter(service__in=scoped_services(user, action))
+
+
+def scoped_registrations(
+    user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Registrations to workshops, reached through both their session and their pathway."""
+    from filrouge.workshops.models import Registration
+
+    queryset = Registration.objects.all() if queryset is None else queryset
+    services = scoped_services(user, action)
+    return scoped_case_records(user, queryset, action).filter(session__service__in=services)
+
+
+# --- Plans -------------------------------------------------------------------------------------
+# Objectives and actions hang off a plan, which hangs off a pathway: the same rule as every
+# case record, one step further.
+
+
+def scoped_plan_objectives(user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES):
+    from filrouge.plans.models import PlanObjective
+
+    queryset = PlanObjective.objects.all() if queryset is None else queryset
+    return queryset.filter(plan__enrolment__service__in=scoped_services(user, action))
+
+
+def scoped_plan_actions(user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES):
+    from filrouge.plans.models import PlanAction
+
+    queryset = PlanAction.objects.all() if queryset is None else queryset
+    return queryset.filter(objective__plan__enrolment__service__in=scoped_services(user, action))
+
+
+# --- Journal -----------------------------------------------------------------------------------
+
+
+def may_view_agenda_of(user, other) -> bool:
+    """One's own agenda; a coach's for whoever manages caseloads in a service where they work."""
+    if user.pk == other.pk:
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user=other, service__in=scoped_services(user, Action.MANAGE_CASELOADS))
+        .exists()
+    )
+
+
+# --- Documents ---------------------------------------------------------------------------------
+# A file belongs to a person, and to one of their pathways when it is given one: it is read by
+# whoever sees the person, and if it has a pathway, only by whoever sees that pathway.
+
+
+def scoped_attachments(
+    user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None
+) -> QuerySet:
+    from filrouge.documents.models import Attachment
+
+    queryset = Attachment.objects.all() if queryset is None else queryset
+    services = scoped_services(user, action)
+    return queryset.filter(person__in=scoped_people(user, action)).filter(
+        Q(enrolment__isnull=True) | Q(enrolment__service__in=services)
+    )

@@ -81,13 +81,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project's own widgets (FORM_RENDERER below)
     "filrouge.core",
     "filrouge.organisations",
     "filrouge.accounts",
     "filrouge.people",
     "filrouge.pathways",
+    "filrouge.referentials",
+    "filrouge.profiles",
+    "filrouge.plans",
+    "filrouge.journal",
+    "filrouge.workshops",
+    "filrouge.documents",
     "filrouge.seed",
 ]
+
+# Widgets render with the project's templates too (the ROME job-title picker).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -185,6 +195,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Attached files (CVs, signed agreements): outside the static root, served only through a view
+# that asks the policy module.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("FILROUGE_PRIVATE_MEDIA_ROOT", VAR_DIR / "uploads"))
+MAX_UPLOAD_MB = int(os.environ.get("FILROUGE_MAX_UPLOAD_MB", "10"))
 STATICFILES_DIRS = [BASE_DIR / "filrouge" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -225,4 +240,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each rendering step at INFO; only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real ones, with speed-ups that change no behaviour under test."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from filrouge.settings import *  # noqa: F403
 from filrouge.settings import database_settings
@@ -17,3 +19,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # WhiteNoise serves from the finders in tests; no collected directory is expected.
 STATIC_ROOT = None
+# Uploaded files of a test run go to a throwaway directory, never to the demo's var/.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="filrouge-test-uploads-"))

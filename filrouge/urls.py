@@ -8,6 +8,12 @@ urlpatterns = [
     path("", include("filrouge.organisations.urls")),
     path("", include("filrouge.people.urls")),
     path("", include("filrouge.pathways.urls")),
+    path("", include("filrouge.referentials.urls")),
+    path("", include("filrouge.profiles.urls")),
+    path("", include("filrouge.plans.urls")),
+    path("", include("filrouge.journal.urls")),
+    path("", include("filrouge.workshops.urls")),
+    path("", include("filrouge.documents.urls")),
     # The language switch works before login too (the login page has it).
     path("langue/", login_not_required(set_language), name="set_language"),
 ]

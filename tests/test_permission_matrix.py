@@ -6,94 +6,36 @@ outsiders: a coach of another service (A2), a coach and an administrator of anot
 organisation (B). A URL the app exposes that no row covers makes the suite fail.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ANONYMOUS = "anonymous"
-CASE = frozenset({"coach", "psychologist", "social_worker", "educator", "head_of_service"})
-SUBJECTS = [
+import tests
+from tests.matrix import (
+    ADMINS,
     ANONYMOUS,
-    *sorted(CASE),
-    "funder_viewer",
-    "director",
-    "org_admin",
-    "other_service_coach",
-    "other_org_coach",
-    "other_org_admin",
-]
-LOGGED_IN = frozenset(SUBJECTS) - {ANONYMOUS}
-ADMINS = frozenset({"org_admin", "other_org_admin"})
-LOGIN = "login"  # expected outcome: redirected to the login page
-BAD_LINK = {"uidb64": "MQ", "token": "lien-invalide"}
+    BAD_LINK,
+    CASE,
+    CASE_WORKERS,
+    CASELOAD_MANAGERS,
+    LOGGED_IN,
+    LOGIN,
+    PERSON_TEAM,
+    SUBJECTS,
+    Row,
+    a1,
+    coach_account,
+    coach_membership,
+    contact,
+    contact_link,
+    enrolment,
+    person,
+    suspension,
+)
 
-
-def nothing(world):
-    return {}
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    allowed: frozenset = frozenset()
-    kwargs: Callable = nothing
-    ok: int = 200
-    denied: int = 404
-    public: bool = False
-    data: dict = field(default_factory=dict)
-    overrides: dict = field(default_factory=dict)
-
-    def expected(self, subject: str):
-        if subject in self.overrides:
-            return self.overrides[subject]
-        if subject == ANONYMOUS:
-            return self.ok if self.public else LOGIN
-        return self.ok if self.public or subject in self.allowed else self.denied
-
-
-def a1(world):
-    return {"pk": world.a1.pk}
-
-
-def coach_account(world):
-    return {"pk": world.users["coach"].pk}
-
-
-def person(world):
-    return {"pk": world.person.pk}
-
-
-def enrolment(world):
-    return {"pk": world.enrolment.pk}
-
-
-def suspension(world):
-    return {"pk": world.enrolment.pk, "suspension_pk": world.suspension.pk}
-
-
-def contact_link(world):
-    return {"pk": world.person.pk, "link_pk": world.contact_link.pk}
-
-
-def contact(world):
-    return {"pk": world.contact.pk}
-
-
-# Who works cases somewhere (their own lists), and who works this person's case.
-CASE_WORKERS = CASE | {"director", "other_service_coach", "other_org_coach"}
-PERSON_TEAM = CASE | {"director"}
-CASELOAD_MANAGERS = frozenset({"head_of_service", "director"})
-
-
-def coach_membership(world):
-    coach = world.users["coach"]
-    return {"pk": coach.pk, "membership_pk": coach.memberships.get().pk}
-
-
-ROWS = [
+CORE_ROWS = [
     # Pages of every logged-in user; each role lands on its own home page.
     Row(
         "core:home",
@@ -198,6 +140,22 @@ ROWS = [
     Row("organisations:admin_service_archive", "POST", frozenset({"org_admin"}), kwargs=a1, ok=302),
     Row("organisations:admin_service_restore", "POST", frozenset({"org_admin"}), kwargs=a1, ok=302),
 ]
+
+
+def app_rows() -> list[Row]:
+    """The rows each app keeps beside its tests, in `tests/<app>/permission_rows.py`."""
+    rows = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if module.ispkg:
+            try:
+                rows += importlib.import_module(f"tests.{module.name}.permission_rows").ROWS
+            except ModuleNotFoundError as error:
+                if error.name != f"tests.{module.name}.permission_rows":
+                    raise
+    return rows
+
+
+ROWS = CORE_ROWS + app_rows()
 
 
 def url_patterns(patterns=None, namespace=""):

@@ -25,7 +25,8 @@ def navigation_links(user) -> list[tuple[str, str]]:
     links = []
     roles = policy.grants(user).roles()
     if roles & policy.CASE_ROLES:
-        links += ["core:home", "people:list", "people:contacts", "core:services"]
+        links += ["core:home", "people:list", "people:contacts", "core:services", "journal:agenda"]
+        links.append("workshops:list")
     if policy.can(user, policy.Action.VIEW_ORGANISATION):
         links.append("core:organisation")
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():

@@ -81,10 +81,13 @@ def service_detail(request, pk):
         policy.scoped_services(request.user, policy.Action.VIEW_SERVICE).select_related("organisation"), pk=pk
     )
     service.team = list(team_members().filter(service=service))
-    can_manage = policy.can(request.user, policy.Action.MANAGE_CASELOADS, service)
-    return render(
-        request, "core/service_detail.html", {"service": service, "can_manage_caseloads": can_manage}
-    )
+    context = {
+        "service": service,
+        "can_manage_caseloads": policy.can(request.user, policy.Action.MANAGE_CASELOADS, service),
+        "can_see_cases": policy.can(request.user, policy.Action.VIEW_CASES, service),
+        "can_manage_referential": policy.can(request.user, policy.Action.MANAGE_REFERENTIAL, service),
+    }
+    return render(request, "core/service_detail.html", context)
 
 
 def figures(request):

@@ -2,7 +2,7 @@
 
 Alerts are computed by the database (annotations), so that the caseload can be filtered and
 sorted on them and costs the same few queries whatever its size. A suspended pathway raises
-no contact alert.
+no contact alert, nor any alert about late actions of its plan.
 """
 
 from datetime import date, timedelta
@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from filrouge.organisations.models import Membership, Role
 from filrouge.pathways.models import Phase, Suspension
+from filrouge.plans.models import OVERDUE_STATUSES, PlanAction
 
 TARGET_PER_FULL_TIME_COACH = 20
 PROFILE_CONTACT_DAYS = 7
@@ -44,6 +45,16 @@ def with_alerts(enrolments, today: date):
         contact_reference=Coalesce("last_contact_on", "intake_date", "referral_date"),
         is_suspended=suspended,
         phase_order=PHASE_ORDER,
+        # An action of the current plan past its due date, still planned or under way ("on
+        # hold" is a deliberate pause, not a delay: see plans.models.OVERDUE_STATUSES).
+        has_overdue_action=Exists(
+            PlanAction.objects.filter(
+                objective__plan__enrolment=OuterRef("pk"),
+                objective__plan__superseded_at__isnull=True,
+                status__in=OVERDUE_STATUSES,
+                due_date__lt=today,
+            )
+        ),
     )
     return enrolments.annotate(
         alert_profile_contact=flag(
@@ -60,6 +71,8 @@ def with_alerts(enrolments, today: date):
                 contact_reference__lt=today - timedelta(EMPLOYMENT_CONTACT_DAYS),
             )
         ),
+        # Like the contact alerts, silent while the pathway is paused.
+        alert_overdue_actions=flag(Q(has_overdue_action=True, is_suspended=False)),
         # "not null" first: a programme without an end is False, never NULL.
         alert_end_soon=flag(
             Q(planned_end_date__isnull=False)
@@ -71,7 +84,11 @@ def with_alerts(enrolments, today: date):
 ALERT_FILTERS = {
     "contact": Q(alert_profile_contact=True) | Q(alert_employment_contact=True),
     "end_soon": Q(alert_end_soon=True),
-    "any": Q(alert_profile_contact=True) | Q(alert_employment_contact=True) | Q(alert_end_soon=True),
+    "overdue": Q(alert_overdue_actions=True),
+    "any": Q(alert_profile_contact=True)
+    | Q(alert_employment_contact=True)
+    | Q(alert_end_soon=True)
+    | Q(alert_overdue_actions=True),
 }
 
 

@@ -198,6 +198,7 @@ class CaseloadFilterForm(forms.Form):
             ("any", _("Avec une alerte")),
             ("contact", _("Sans contact récent")),
             ("end_soon", _("Fin de programme proche")),
+            ("overdue", _("Actions du plan en retard")),
         ],
         required=False,
     )

@@ -8,7 +8,7 @@ from filrouge.people.timeline import Event, provider
 
 
 @provider("phase", gettext_lazy("Étapes du parcours"))
-def phase_events(person, enrolments):
+def phase_events(person, enrolments, user):
     changes = PhaseChange.objects.filter(enrolment__in=enrolments).select_related(
         "enrolment__service", "enrolment", "recorded_by"
     )
@@ -35,7 +35,7 @@ def phase_events(person, enrolments):
 
 
 @provider("suspension", gettext_lazy("Suspensions"))
-def suspension_events(person, enrolments):
+def suspension_events(person, enrolments, user):
     for suspension in Suspension.objects.filter(enrolment__in=enrolments).select_related(
         "enrolment__service"
     ):
@@ -55,7 +55,7 @@ def suspension_events(person, enrolments):
 
 
 @provider("renewal", gettext_lazy("Renouvellements"))
-def renewal_events(person, enrolments):
+def renewal_events(person, enrolments, user):
     for renewal in Renewal.objects.filter(enrolment__in=enrolments).select_related(
         "enrolment__service", "decided_by"
     ):

@@ -1,7 +1,7 @@
 """The person's timeline: everything that happened, newest first, from every domain.
 
-Each domain registers a provider: a function that takes the person and the enrolments the
-user may see, and yields `Event`s with one query or a few, whatever the number of rows (the
+Each domain registers a provider: a function that takes the person, the enrolments the user
+may see and the user (for what is confidential within them), and yields `Event`s with one query or a few, whatever the number of rows (the
 page must not make one query per event). Later domains (meetings, actions, placements,
 documents) add their own providers.
 """
@@ -35,7 +35,7 @@ PROVIDERS: dict[str, Provider] = {}
 
 
 def provider(kind: str, label):
-    """Registers a function `(person, enrolments) -> events` under a kind users can filter on."""
+    """Registers a function `(person, enrolments, user) -> events` under a kind users can filter on."""
 
     def register(function):
         PROVIDERS[kind] = Provider(kind, label, function)
@@ -48,10 +48,13 @@ def kinds() -> list[tuple[str, str]]:
     return [(p.kind, p.label) for p in PROVIDERS.values()]
 
 
-def timeline(person, enrolments, only: Iterable[str] = ()) -> list[Event]:
-    """Every event of the person within `enrolments` (already scoped to the user), newest first."""
+def timeline(person, enrolments, user, only: Iterable[str] = ()) -> list[Event]:
+    """Every event of the person within `enrolments` (already scoped to `user`), newest first."""
     wanted = set(only) or set(PROVIDERS)
     events = [
-        event for kind, p in PROVIDERS.items() if kind in wanted for event in p.events(person, enrolments)
+        event
+        for kind, p in PROVIDERS.items()
+        if kind in wanted
+        for event in p.events(person, enrolments, user)
     ]
     return sorted(events, key=lambda e: (e.on, e.at.timestamp() if e.at else 0.0), reverse=True)

@@ -87,8 +87,7 @@ def person_create(request):
 
 def person_list(request):
     """The pathways of the services the user works in: current ones by default."""
-    if not policy.scoped_services(request.user, policy.Action.VIEW_CASES).exists():
-        raise PermissionDenied
+    policy.require_case_worker(request.user)
     search = SearchForm(request.GET or None)
     enrolments = policy.scoped_enrolments(request.user).select_related("person", "service", "primary_coach")
     status = request.GET.get("statut", "current")
@@ -171,7 +170,7 @@ def person_timeline(request, pk):
     enrolments = policy.scoped_enrolments(request.user).filter(person=person)
     kinds = timeline_kinds()
     chosen = [kind for kind in request.GET.getlist("type") if kind in dict(kinds)]
-    events = build_timeline(person, enrolments, chosen)
+    events = build_timeline(person, enrolments, request.user, chosen)
     page, query = paginate(request, events, TIMELINE_PAGE_SIZE)
     return render(
         request,
@@ -229,8 +228,7 @@ def person_contact_remove(request, pk, link_pk):
 
 
 def contact_list(request):
-    if not policy.scoped_services(request.user, policy.Action.VIEW_CASES).exists():
-        raise PermissionDenied
+    policy.require_case_worker(request.user)
     contacts = policy.scoped_contacts(request.user)
     search = SearchForm(request.GET or None)
     if search.is_valid() and search.cleaned_data["q"]:

@@ -13,7 +13,20 @@ from django.db import transaction
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import synthetic_siret
+from filrouge.referentials.loading import load_diagnostic, load_rome
+from filrouge.referentials.models import (
+    PERSONAL_THEMES,
+    ActionKind,
+    JobTitle,
+    Objective,
+    Occupation,
+    Situation,
+    Theme,
+)
+from filrouge.seed.demo_casework import seed_casework
 from filrouge.seed.demo_people import demo_counts, seed_people
+from filrouge.workshops.built_in import load_built_in_types
+from filrouge.workshops.models import WorkshopType
 
 DEMO_PASSWORD = "Filrouge-demo-2026"  # noqa: S105  (printed to the demo user on purpose)
 
@@ -76,8 +89,19 @@ ORGANISATIONS = [
 
 
 @transaction.atomic
+def ensure_reference_data() -> None:
+    """The referentials and built-in workshop types the migrations load (a test database that was
+    emptied between tests lacks them)."""
+    if not JobTitle.objects.exists() or not Situation.objects.exists():
+        load_rome(Occupation, JobTitle)
+        load_diagnostic(Theme, Situation, Objective, ActionKind, PERSONAL_THEMES)
+    if not WorkshopType.objects.filter(code__isnull=False).exists():
+        load_built_in_types(WorkshopType)
+
+
 def seed_demo() -> list[dict]:
     """Creates what is missing of the demo; returns the demo accounts, one row per role held."""
+    ensure_reference_data()
     rows = []
     for number, spec in enumerate(ORGANISATIONS):
         organisation, _ = Organisation.objects.get_or_create(
@@ -115,6 +139,7 @@ def seed_demo() -> list[dict]:
                     }
                 )
         seed_people(organisation, services, spec["domain"], seed=2026 + number)
+        seed_casework(services, seed=2026 + number)
     return rows
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from filrouge.core.text import fold
+from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, ProgrammeType, Role
 from filrouge.pathways import domain
 from filrouge.pathways.models import (
@@ -34,6 +35,9 @@ from filrouge.pathways.models import (
     SuspensionReason,
 )
 from filrouge.people.models import Contact, ContactChannel, ContactKind, Person, PersonContact, Sex
+from filrouge.plans.models import ActionPlan
+from filrouge.profiles.models import Profile
+from filrouge.workshops.models import WorkshopSession
 
 PARIS = ZoneInfo("Europe/Paris")
 LIMITED_PROGRAMMES = {ProgrammeType.MINIMUM_INCOME, ProgrammeType.ACTIV_PROJET}
@@ -847,4 +851,9 @@ def demo_counts(organisations) -> dict[str, int]:
         "suspensions": Suspension.objects.filter(within).count(),
         "renouvellements": Renewal.objects.filter(within).count(),
         "partenaires": Contact.objects.filter(within).count(),
+        "profils": Profile.objects.filter(within).count(),
+        "plans d'action": ActionPlan.objects.filter(within).count(),
+        "entretiens": Meeting.objects.filter(within).count(),
+        "notes": Note.objects.filter(within).count(),
+        "séances d'atelier": WorkshopSession.objects.filter(within).count(),
     }

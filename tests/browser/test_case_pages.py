@@ -203,8 +203,10 @@ def test_the_people_pages_and_forms_pass_axe(page, live_server, demo):
     expect(page.locator(f"#enrolment-{enrolment.pk}")).to_contain_text(enrolment.get_phase_display())
     findings.check("person record")
 
-    page.get_by_role("link", name="Chronologie").click()
-    expect(page.locator("h1")).to_have_text("Chronologie")
+    page.get_by_role("navigation", name=f"Dossier de {person.full_name}").get_by_role(
+        "link", name="Chronologie"
+    ).click()
+    expect(page.locator("h1")).to_have_text(f"{person.full_name} — Chronologie")
     items = page.locator(".timeline__item")
     expect(items.first).to_be_visible()
     findings.check("timeline")

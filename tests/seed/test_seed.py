@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from filrouge.accounts.models import User
 from filrouge.core.text import fold
+from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import siret_is_valid
 from filrouge.pathways.caseload import with_alerts
@@ -25,7 +26,10 @@ from filrouge.pathways.models import (
     SuspensionReason,
 )
 from filrouge.people.models import Contact, Person, PersonContact
+from filrouge.plans.models import ActionPlan, PlanAction
+from filrouge.profiles.models import Profile, ProfileRevision
 from filrouge.seed.demo import DEMO_PASSWORD, ORGANISATIONS, seed_demo
+from filrouge.workshops.models import Registration, WorkshopSession
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +47,14 @@ MODELS = [
     Suspension,
     Renewal,
     Enrolment.team.through,
+    Profile,
+    ProfileRevision,
+    ActionPlan,
+    PlanAction,
+    Meeting,
+    Note,
+    WorkshopSession,
+    Registration,
 ]
 
 
@@ -362,6 +374,7 @@ class TestTheDemoPeople:
         kept = Enrolment.objects.filter(service=service).order_by("pk").first()
         removed = Enrolment.objects.filter(service=service).exclude(pk=kept.pk)
         Renewal.objects.filter(enrolment__in=removed).delete()
+        Registration.objects.filter(enrolment__in=removed).delete()
         removed.delete()
         before = counts()
         seed_demo()

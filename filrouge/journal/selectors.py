@@ -1,0 +1,32 @@
+"""The meetings and notes a user may read: every list, page, export and PDF goes through here."""
+
+from django.db.models import QuerySet
+
+from filrouge import policy
+from filrouge.journal.models import Meeting, Note
+
+
+def readable_meetings(user, enrolments: QuerySet | None = None) -> QuerySet:
+    """The meetings of `enrolments` (all reachable ones when None) the user may read, by the
+    confidentiality rule of `policy.scoped_writings`."""
+    meetings = (
+        Meeting.objects.all() if enrolments is None else Meeting.objects.filter(enrolment__in=enrolments)
+    )
+    return policy.scoped_writings(user, meetings)
+
+
+def readable_notes(user, enrolments: QuerySet | None = None) -> QuerySet:
+    notes = Note.objects.all() if enrolments is None else Note.objects.filter(enrolment__in=enrolments)
+    return policy.scoped_writings(user, notes)
+
+
+def editable_meetings(user) -> QuerySet:
+    """Meetings the user may change: readable, in a service where they may edit cases."""
+    return policy.scoped_case_records(user, readable_meetings(user), policy.Action.EDIT_CASES)
+
+
+def editable_notes(user) -> QuerySet:
+    """Notes the user may correct: their own, still readable and editable in the service."""
+    return policy.scoped_case_records(user, readable_notes(user), policy.Action.EDIT_CASES).filter(
+        author=user
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkshopsConfig(AppConfig):
+    name = "filrouge.workshops"
+    verbose_name = _("Ateliers collectifs")
+
+    def ready(self):
+        # Register the attendance events of the timeline and the facilitator's agenda source.
+        from filrouge.workshops import agenda_sources, timeline_events  # noqa: F401
