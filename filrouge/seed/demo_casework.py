@@ -1,4 +1,4 @@
-"""The demo's case work: profiles and barriers, action plans, meetings and notes, workshops.
+"""The demo's case work: profiles and barriers, action plans, meetings and notes, workshops, CVs.
 
 Made up like the rest of the demo, drawn by a seeded generator from the pathways that
 `demo_people` wrote, and written through the domain functions so that every rule holds. The
@@ -10,9 +10,13 @@ already have meetings is left alone: loading the demo twice adds nothing.
 import random
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from filrouge.documents import domain as documents
+from filrouge.documents.models import AttachmentKind
+from filrouge.documents.pdf import render_pdf
 from filrouge.journal import domain as journal
 from filrouge.journal.models import Attendance, Confidentiality, Meeting, MeetingKind
 from filrouge.organisations.models import Membership, ProgrammeType, Role
@@ -28,6 +32,8 @@ from filrouge.workshops.models import Attendance as Presence
 from filrouge.workshops.models import Registration, RegistrationStatus, WorkshopType
 
 PLANNED_PHASES = {Phase.PLAN, Phase.JOB_SEARCH, Phase.ACCESS, Phase.IN_EMPLOYMENT}
+SEARCH_PHASES = {Phase.JOB_SEARCH, Phase.ACCESS}
+CVS_PER_SERVICE = 2  # a few are enough to show the documents page; each costs a PDF rendering
 JOBS = [
     "Agent / Agente d'entretien de locaux",
     "Employé / Employée de libre-service",
@@ -88,6 +94,7 @@ def seed_casework(services, seed: int) -> None:
             Enrolment.objects.current().filter(service=service).select_related("person", "primary_coach")
         )
         with transaction.atomic():
+            cvs = 0
             for enrolment in current:
                 if enrolment.primary_coach is None:
                     continue
@@ -96,6 +103,9 @@ def seed_casework(services, seed: int) -> None:
                     seed_profile(rng, enrolment)
                 if enrolment.phase in PLANNED_PHASES:
                     seed_plan(rng, enrolment)
+                if enrolment.phase in SEARCH_PHASES and cvs < CVS_PER_SERVICE:
+                    seed_cv(enrolment)
+                    cvs += 1
             seed_workshops(rng, service, current)
 
 
@@ -246,6 +256,24 @@ def seed_plan(rng, enrolment) -> None:
     if rng.random() < 0.8:
         agreed = min(day, max(plan.created_on, enrolment.entry_date))
         plans.record_agreement(plan, agreed, rng.choice(list(AgreementMethod)), coach)
+
+
+def seed_cv(enrolment) -> None:
+    """A one-page CV made from the synthetic profile, attached as a coach would upload it."""
+    person = enrolment.person
+    profile = Profile.objects.filter(person=person).first()
+    experiences = profile.experiences.select_related("job_title") if profile else []
+    content = render_pdf(
+        "seed/demo_cv.html", {"person": person, "profile": profile, "experiences": experiences}
+    )
+    documents.attach(
+        person,
+        SimpleUploadedFile("cv.pdf", content, content_type="application/pdf"),
+        kind=AttachmentKind.CV,
+        title="CV",
+        by=enrolment.primary_coach,
+        enrolment=enrolment,
+    )
 
 
 def seed_workshops(rng, service, current) -> None:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from filrouge.core.text import fold
+from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, ProgrammeType, Role
 from filrouge.pathways import domain
@@ -856,4 +857,5 @@ def demo_counts(organisations) -> dict[str, int]:
         "entretiens": Meeting.objects.filter(within).count(),
         "notes": Note.objects.filter(within).count(),
         "séances d'atelier": WorkshopSession.objects.filter(within).count(),
+        "documents joints": Attachment.objects.filter(within).count(),
     }

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from filrouge import policy
 from filrouge.accounts.models import User
+from filrouge.documents.models import Attachment, AttachmentKind
 from filrouge.journal.models import Attendance, Confidentiality, Meeting, Note
 from filrouge.pathways.caseload import with_alerts
 from filrouge.pathways.domain import today
@@ -39,8 +40,20 @@ def test_every_kind_of_case_work_is_in_the_demo(db):
         Note,
         WorkshopSession,
         Registration,
+        Attachment,
     ):
         assert model.objects.exists(), model.__name__
+
+
+def test_the_demo_cvs_are_real_pdfs_stored_privately(db, settings):
+    cvs = Attachment.objects.filter(kind=AttachmentKind.CV)
+    assert cvs.exists()
+    for cv in cvs:
+        assert cv.content_type == "application/pdf"
+        assert cv.enrolment.person_id == cv.person_id
+        with cv.file.open("rb") as stored:
+            assert stored.read(5) == b"%PDF-"
+        assert cv.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
 
 
 def test_the_main_coaches_see_overdue_actions_on_their_caseload(db):

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from filrouge.accounts.models import User
 from filrouge.core.text import fold
+from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import siret_is_valid
@@ -375,6 +376,7 @@ class TestTheDemoPeople:
         removed = Enrolment.objects.filter(service=service).exclude(pk=kept.pk)
         Renewal.objects.filter(enrolment__in=removed).delete()
         Registration.objects.filter(enrolment__in=removed).delete()
+        Attachment.objects.filter(enrolment__in=removed).delete()
         removed.delete()
         before = counts()
         seed_demo()
