@@ -83,6 +83,7 @@ def grants(user) -> Grants:
 def forget_grants(user) -> None:
     """After a role change, the next question reads the roles again."""
     user.__dict__.pop("_filrouge_grants", None)
+    user.__dict__.pop("_filrouge_case_worker", None)
 
 
 # --- Small rules -----------------------------------------------------------------------------
@@ -213,7 +214,13 @@ def scoped_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def is_case_worker(user) -> bool:
     """Works the cases of at least one service (the pages that list or search across them)."""
-    return scoped_services(user, Action.VIEW_CASES).exists()
+    # Asked by the navigation on every page too: read once per request, like the grants.
+    cached = getattr(user, "_filrouge_case_worker", None)
+    if cached is None:
+        cached = scoped_services(user, Action.VIEW_CASES).exists()
+        if getattr(user, "is_authenticated", False):
+            user._filrouge_case_worker = cached
+    return cached
 
 
 def require_case_worker(user) -> None:
@@ -236,20 +243,9 @@ def scoped_case_records(user, queryset: QuerySet, action: Action = Action.VIEW_C
 OPEN_LEVELS = ("team", "shared")
 
 
-def reads_restricted(user, service_id: int, restricted_to: str) -> bool:
-    return grants(user).service_roles.get(service_id) == restricted_to
-
-
-def can_read_writing(user, writing) -> bool:
-    """May the user read this note or meeting summary (its service's case content, and its level)?"""
-    service = writing.enrolment.service
-    if not may_in_service(user, Action.VIEW_CASES, service):
-        return False
-    return writing.confidentiality in OPEN_LEVELS or reads_restricted(user, service.pk, writing.restricted_to)
-
-
 def scoped_writings(user, queryset: QuerySet) -> QuerySet:
-    """The notes or meetings the user may read, by the rule of `can_read_writing`, in one query."""
+    """The notes or meetings the user may read: in a service where they see cases, and, when the
+    writing is kept for a profession, only if they hold that role in that service."""
     restricted = Q(pk__in=[])
     for service_id, role in grants(user).service_roles.items():
         restricted |= Q(enrolment__service_id=service_id, restricted_to=role)

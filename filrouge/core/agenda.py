@@ -1,9 +1,11 @@
 """A staff member's appointments, from every domain: meetings, workshop sessions...
 
-Each domain registers a source: a function `(user, start, end) -> entries` giving the user's
-entries between two aware datetimes, in a few queries whatever their number. The week page and
-the iCalendar feed read the same sources. An entry carries no health information: a time, a
-place, a kind and the person's first name at most.
+Each domain registers a source: a function `(owner, start, end, viewer) -> entries` giving the
+owner's entries between two aware datetimes, in a few queries whatever their number, and only
+those the viewer may see (a head of service reading a coach's week sees nothing of a service or
+a confidential meeting the policy keeps from them). The week page and the iCalendar feed read
+the same sources; the feed is the owner's own. An entry carries no health information: a time,
+a place, a kind and the person's first name at most.
 """
 
 from collections.abc import Callable, Iterable
@@ -32,6 +34,8 @@ def source(name: str):
     return register
 
 
-def entries(user, start: datetime, end: datetime) -> list[Entry]:
-    found = [entry for function in SOURCES.values() for entry in function(user, start, end)]
+def entries(owner, start: datetime, end: datetime, viewer=None) -> list[Entry]:
+    """The owner's entries as `viewer` may see them (the owner themself when not given)."""
+    viewer = owner if viewer is None else viewer
+    found = [entry for function in SOURCES.values() for entry in function(owner, start, end, viewer)]
     return sorted(found, key=lambda e: (e.starts_at, e.title))

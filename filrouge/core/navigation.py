@@ -25,8 +25,10 @@ def navigation_links(user) -> list[tuple[str, str]]:
     links = []
     roles = policy.grants(user).roles()
     if roles & policy.CASE_ROLES:
-        links += ["core:home", "people:list", "people:contacts", "core:services", "journal:agenda"]
-        links.append("workshops:list")
+        links += ["core:home", "people:list", "people:contacts", "core:services"]
+    # The agenda and the workshops open to whoever works cases somewhere, directors included.
+    if policy.is_case_worker(user):
+        links += ["journal:agenda", "workshops:list"]
     if policy.can(user, policy.Action.VIEW_ORGANISATION):
         links.append("core:organisation")
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():

@@ -1,17 +1,56 @@
 """What the support report (*bilan*) says about one pathway, gathered in a few queries.
 
-It names no note and no meeting summary: only counts of meetings, the plan's actions, the
-barriers' statuses and the pathway's dates, so that it can go to the person and the funder.
+It names no note and no meeting summary: only counts of meetings (never one kept for a
+profession), the plan's actions, the barriers' statuses and the pathway's dates, so that it can
+go to the person and the funder.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from filrouge.journal.models import Meeting
-from filrouge.pathways.models import EntrySituation
+from filrouge.journal.selectors import printable_writings
+from filrouge.pathways.domain import today
+from filrouge.pathways.models import EntrySituation, Phase
 from filrouge.plans.models import ActionPlan, PlanAction
 from filrouge.profiles.models import Barrier, BarrierStatus
 from filrouge.workshops.models import Attendance, Registration
+
+# Until placements and employers have their own records, the time spent in these phases is
+# what the report can say about work.
+EMPLOYMENT_PHASES = frozenset({Phase.ACCESS, Phase.IN_EMPLOYMENT})
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of the pathway in one phase: from its change to the next one, or still going on."""
+
+    phase: str
+    start: date
+    end: date | None  # None: the pathway is still in this phase
+    days: int
+
+    @property
+    def label(self):
+        return Phase(self.phase).label
+
+
+def employment_periods(changes, exit_date: date | None = None, until: date | None = None) -> list[Period]:
+    """The periods spent in the employment phases, from the pathway's history (oldest first).
+
+    A period ends on the day of the next change (the exit is one) or, with none, at the exit;
+    a period still going on is counted until `until` (today)."""
+    changes = list(changes)
+    until = until or today()
+    periods = []
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        if change.phase not in EMPLOYMENT_PHASES:
+            continue
+        end = following.changed_on if following is not None else exit_date
+        days = max(0, ((end or until) - change.changed_on).days)
+        periods.append(Period(change.phase, change.changed_on, end, days))
+    return periods
 
 
 @dataclass
@@ -26,24 +65,29 @@ class Report:
     action_counts: list = field(default_factory=list)
     meeting_counts: list = field(default_factory=list)
     workshops_attended: int = 0
+    employment: list[Period] = field(default_factory=list)
 
 
 def support_report(enrolment) -> Report:
     barriers = Barrier.objects.filter(person=enrolment.person).select_related("situation__theme")
     plan = ActionPlan.objects.filter(enrolment=enrolment, superseded_at__isnull=True).first()
     actions = list(
-        PlanAction.objects.filter(objective__plan=plan).select_related("action_kind", "objective__theme")
+        # A withdrawn objective is left out, as in the action plan's own document.
+        PlanAction.objects.filter(objective__plan=plan, objective__withdrawn_at__isnull=True).select_related(
+            "action_kind", "objective__theme"
+        )
         if plan
         else []
     )
     meetings = Counter(
         (m.get_kind_display(), m.get_attendance_display() or "—")
-        for m in Meeting.objects.filter(enrolment=enrolment).only("kind", "attendance")
+        for m in printable_writings(Meeting.objects.filter(enrolment=enrolment)).only("kind", "attendance")
     )
+    phases = list(enrolment.phase_changes.order_by("changed_on", "recorded_at", "pk"))
     return Report(
         enrolment=enrolment,
         entry=EntrySituation.objects.filter(enrolment=enrolment).first(),
-        phases=list(enrolment.phase_changes.order_by("changed_on", "recorded_at")),
+        phases=phases,
         duration_days=enrolment.duration_days(),
         barriers_lifted=[b for b in barriers if b.status == BarrierStatus.RESOLVED],
         barriers_open=[b for b in barriers if b.status in (BarrierStatus.PRESENT, BarrierStatus.WORKING_ON)],
@@ -53,4 +97,5 @@ def support_report(enrolment) -> Report:
         workshops_attended=Registration.objects.filter(
             enrolment=enrolment, attendance=Attendance.PRESENT
         ).count(),
+        employment=employment_periods(phases, enrolment.exit_date),
     )

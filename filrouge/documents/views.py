@@ -1,8 +1,10 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from filrouge import policy
@@ -115,6 +117,7 @@ def restore(request, pk):
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Language"] = "fr"
     return response
 
 
@@ -128,6 +131,19 @@ def document_context(enrolment) -> dict:
     }
 
 
+def in_french(view):
+    """A document leaves the service (for the person, the funder): French whatever the user's
+    interface language, its labels, dates and the values gathered for it alike."""
+
+    @wraps(view)
+    def in_french_view(request, *args, **kwargs):
+        with translation.override("fr"):
+            return view(request, *args, **kwargs)
+
+    return in_french_view
+
+
+@in_french
 def plan_pdf(request, pk):
     """The action plan, any version, to give the person and send to the referent."""
     plans = ActionPlan.objects.select_related(
@@ -140,6 +156,7 @@ def plan_pdf(request, pk):
     )
 
 
+@in_french
 def report_pdf(request, pk):
     """The support report of one pathway: for the person, and for the funder."""
     enrolments = Enrolment.objects.select_related("person", "service__organisation", "primary_coach")

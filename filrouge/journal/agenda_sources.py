@@ -22,19 +22,21 @@ def meeting_title(meeting: Meeting) -> str:
 
 
 @source("meetings")
-def meeting_entries(user, start, end):
-    """Meetings the user attends, and those of the pathways they lead that they may read."""
-    attends = Exists(Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user.pk))
+def meeting_entries(owner, start, end, viewer=None):
+    """Meetings the owner attends, and those of the pathways they lead that they may read; when
+    someone else reads the owner's week, only those of them the viewer may read."""
+    attends = Exists(Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=owner.pk))
     leads = Q(
-        enrolment__primary_coach=user.pk,
-        pk__in=policy.scoped_writings(user, Meeting.objects.all()).values("pk"),
+        enrolment__primary_coach=owner.pk,
+        pk__in=policy.scoped_writings(owner, Meeting.objects.all()).values("pk"),
     )
-    meetings = (
-        policy.scoped_case_records(user, Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end))
-        .filter(Q(attends) | leads)
-        .select_related("enrolment__person")
-        .order_by("starts_at", "pk")
-    )
+    meetings = policy.scoped_case_records(
+        owner, Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    ).filter(Q(attends) | leads)
+    if viewer is not None and viewer.pk != owner.pk:
+        # Attending a confidential meeting puts it in one's own week, not in a reader's.
+        meetings = policy.scoped_writings(viewer, meetings)
+    meetings = meetings.select_related("enrolment__person").order_by("starts_at", "pk")
     for meeting in meetings:
         yield Entry(
             uid=f"meeting-{meeting.pk}@filrouge",

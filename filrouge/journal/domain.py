@@ -56,12 +56,18 @@ def apply_confidentiality(writing, author) -> None:
 # --- Meetings ----------------------------------------------------------------------------------
 
 
+def check_within_a_year(moment, field) -> None:
+    """An appointment (a meeting, a workshop session) is dated within a year of today, either
+    way: further off, it is almost always a mistyped year."""
+    now = timezone.now()
+    if not now - FARTHEST <= moment <= now + FARTHEST:
+        raise ValidationError({field: _("Cette date est à plus d'un an d'aujourd'hui : vérifiez-la.")})
+
+
 def check_meeting_time(starts_at, duration_minutes, field="starts_at") -> None:
     if starts_at is None:
         raise ValidationError({field: _("Indiquez la date et l'heure de l'entretien.")})
-    now = timezone.now()
-    if not now - FARTHEST <= starts_at <= now + FARTHEST:
-        raise ValidationError({field: _("Cette date est à plus d'un an d'aujourd'hui : vérifiez-la.")})
+    check_within_a_year(starts_at, field)
     if duration_minutes is None or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
         raise ValidationError({"duration_minutes": DURATION_MESSAGE})
 

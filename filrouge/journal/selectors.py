@@ -30,3 +30,10 @@ def editable_notes(user) -> QuerySet:
     return policy.scoped_case_records(user, readable_notes(user), policy.Action.EDIT_CASES).filter(
         author=user
     )
+
+
+def printable_writings(writings: QuerySet) -> QuerySet:
+    """The notes or meetings a document may use: a PDF leaves the service (for the person, the
+    funder), so a writing kept for a profession never goes in, whoever prints it, a member of
+    that profession included. The caller has already scoped the pathway to the user."""
+    return writings.filter(confidentiality__in=policy.OPEN_LEVELS)

@@ -213,7 +213,7 @@ def note_detail(request, pk):
     context = {
         "note": note,
         "person": note.enrolment.person,
-        "can_edit": note.author_id == request.user.pk and can_edit(request.user, note.enrolment),
+        "can_edit": editable_notes(request.user).filter(pk=note.pk).exists(),
     }
     return render(request, "journal/note_detail.html", context)
 
@@ -258,7 +258,7 @@ def agenda(request):
     zone = timezone.get_current_timezone()
     start = datetime.combine(monday, time.min, tzinfo=zone)
     end = datetime.combine(monday + timedelta(days=7), time.min, tzinfo=zone)
-    found = agenda_registry.entries(owner, start, end)
+    found = agenda_registry.entries(owner, start, end, viewer=request.user)
     days = [
         {
             "day": monday + timedelta(days=offset),

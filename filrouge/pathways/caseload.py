@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from filrouge.organisations.models import Membership, Role
 from filrouge.pathways.models import Phase, Suspension
-from filrouge.plans.models import OVERDUE_STATUSES, PlanAction
+from filrouge.plans.models import PlanAction
 
 TARGET_PER_FULL_TIME_COACH = 20
 PROFILE_CONTACT_DAYS = 7
@@ -45,15 +45,10 @@ def with_alerts(enrolments, today: date):
         contact_reference=Coalesce("last_contact_on", "intake_date", "referral_date"),
         is_suspended=suspended,
         phase_order=PHASE_ORDER,
-        # An action of the current plan past its due date, still planned or under way ("on
-        # hold" is a deliberate pause, not a delay: see plans.models.OVERDUE_STATUSES).
+        # An action late in the current plan, by the plans app's one rule ("on hold" is a
+        # deliberate pause, and a withdrawn objective's actions are no longer expected).
         has_overdue_action=Exists(
-            PlanAction.objects.filter(
-                objective__plan__enrolment=OuterRef("pk"),
-                objective__plan__superseded_at__isnull=True,
-                status__in=OVERDUE_STATUSES,
-                due_date__lt=today,
-            )
+            PlanAction.objects.overdue_on(today).filter(objective__plan__enrolment=OuterRef("pk"))
         ),
     )
     return enrolments.annotate(

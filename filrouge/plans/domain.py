@@ -4,7 +4,9 @@ new versions.
 Every function raises ValidationError with a French message naming the field at fault, before
 writing anything; callers run them in the request's transaction. Only the current version of
 the plan of a pathway still under way can change: older versions, and the plan of a pathway
-that has ended, are read-only.
+that has ended, are read-only. Once the person has agreed to a version, its content (objectives,
+actions, an action's label, carrier and dates) stays as agreed and a change needs a new version;
+the actions' progress (status, outcome note) is still followed on it.
 """
 
 from dataclasses import dataclass, field
@@ -28,16 +30,11 @@ from filrouge.plans.models import (
 )
 from filrouge.referentials.models import ActionKind, Objective, Theme
 
-ACTION_FIELDS = (
-    "action_kind",
-    "custom_label",
-    "carrier",
-    "partner",
-    "planned_start",
-    "due_date",
-    "status",
-    "outcome_note",
-)
+# What the person agrees to: frozen once they have.
+CONTENT_FIELDS = ("action_kind", "custom_label", "carrier", "partner", "planned_start", "due_date")
+# How the plan is followed: still updated on an agreed version.
+PROGRESS_FIELDS = ("status", "outcome_note")
+ACTION_FIELDS = CONTENT_FIELDS + PROGRESS_FIELDS
 
 
 # --- Guards ----------------------------------------------------------------------------------
@@ -57,6 +54,29 @@ def check_editable(plan: ActionPlan) -> None:
         )
     if not plan.enrolment.is_current:
         raise ValidationError(_("Ce parcours est terminé : son plan d'action ne peut plus être modifié."))
+
+
+def check_content_editable(plan: ActionPlan) -> None:
+    """Refuses a change to the objectives and actions of a read-only version, or of one the person
+    has agreed to: they agreed to that content."""
+    check_editable(plan)
+    if plan.is_agreed:
+        raise ValidationError(
+            _(
+                "La personne a accepté cette version du plan le %(day)s : ses objectifs et ses actions "
+                "ne changent plus, seul leur suivi (statut, résultat) se met à jour. Pour les modifier, "
+                "créez une nouvelle version du plan."
+            )
+            % {"day": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")}
+        )
+
+
+def check_not_withdrawn(objective: PlanObjective) -> None:
+    if objective.is_withdrawn:
+        raise ValidationError(
+            _("L'objectif « %(label)s » est retiré du plan : rétablissez-le d'abord.")
+            % {"label": objective.label}
+        )
 
 
 def fresh_plan(plan: ActionPlan) -> ActionPlan:
@@ -102,12 +122,9 @@ def start_plan(enrolment, by) -> ActionPlan:
         raise ValidationError(_("Ce parcours a déjà un plan d'action.")) from None
 
 
-@transaction.atomic
-def add_objective(plan, *, theme=None, objective=None, custom_label="", by=None) -> PlanObjective:
-    """An objective from the service's referential (its theme is the objective's) or written freely
-    under a theme."""
-    plan = fresh_plan(plan)
-    check_editable(plan)
+def objective_fields(plan, theme, objective, custom_label) -> dict:
+    """The checked fields of an objective: from the service's referential (its theme is the
+    objective's) or written freely under a theme."""
     custom_label = custom_label.strip()
     one_of(
         objective,
@@ -141,15 +158,58 @@ def add_objective(plan, *, theme=None, objective=None, custom_label="", by=None)
         raise ValidationError({"theme": _("Choisissez la thématique de cet objectif.")})
     if not Theme.objects.filter(pk=theme.pk).exists():
         raise ValidationError({"theme": _("Cette thématique n'existe pas dans le référentiel.")})
+    return {"theme": theme, "objective": objective, "custom_label": custom_label}
+
+
+@transaction.atomic
+def add_objective(plan, *, theme=None, objective=None, custom_label="", by=None) -> PlanObjective:
+    """An objective from the service's referential (its theme is the objective's) or written freely
+    under a theme."""
+    plan = fresh_plan(plan)
+    check_content_editable(plan)
+    fields = objective_fields(plan, theme, objective, custom_label)
     last = plan.objectives.order_by("-position").values_list("position", flat=True).first()
     return PlanObjective.objects.create(
-        organisation_id=plan.organisation_id,
-        plan=plan,
-        theme=theme,
-        objective=objective,
-        custom_label=custom_label,
-        position=(last or 0) + 1,
+        organisation_id=plan.organisation_id, plan=plan, position=(last or 0) + 1, **fields
     )
+
+
+@transaction.atomic
+def update_objective(
+    plan_objective: PlanObjective, *, theme=None, objective=None, custom_label="", by=None
+) -> PlanObjective:
+    """Changes an objective by the rules of `add_objective`; a withdrawn one is restored first."""
+    plan = fresh_plan(plan_objective.plan)
+    check_content_editable(plan)
+    saved = PlanObjective.objects.get(pk=plan_objective.pk)
+    check_not_withdrawn(saved)
+    for name, value in objective_fields(plan, theme, objective, custom_label).items():
+        setattr(saved, name, value)
+    saved.save(update_fields=["theme", "objective", "custom_label"])
+    return saved
+
+
+@transaction.atomic
+def withdraw_objective(plan_objective: PlanObjective, by=None) -> PlanObjective:
+    """Takes an objective out of the plan, with its actions: kept readable, no longer awaited (its
+    actions are never late), and restorable. Withdrawing it again changes nothing."""
+    check_content_editable(fresh_plan(plan_objective.plan))
+    saved = PlanObjective.objects.get(pk=plan_objective.pk)
+    if saved.withdrawn_at is None:
+        saved.withdrawn_at = timezone.now()
+        saved.save(update_fields=["withdrawn_at"])
+    return saved
+
+
+@transaction.atomic
+def restore_objective(plan_objective: PlanObjective, by=None) -> PlanObjective:
+    """Brings a withdrawn objective back into the plan, as it was."""
+    check_content_editable(fresh_plan(plan_objective.plan))
+    saved = PlanObjective.objects.get(pk=plan_objective.pk)
+    if saved.withdrawn_at is not None:
+        saved.withdrawn_at = None
+        saved.save(update_fields=["withdrawn_at"])
+    return saved
 
 
 def check_action(action: PlanAction, plan: ActionPlan) -> None:
@@ -196,7 +256,8 @@ def check_action(action: PlanAction, plan: ActionPlan) -> None:
 def add_action(objective: PlanObjective, *, by, **fields) -> PlanAction:
     """An action towards `objective`; `fields` are among ACTION_FIELDS."""
     plan = fresh_plan(objective.plan)
-    check_editable(plan)
+    check_content_editable(plan)
+    check_not_withdrawn(PlanObjective.objects.get(pk=objective.pk))
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
@@ -215,23 +276,39 @@ def add_action(objective: PlanObjective, *, by, **fields) -> PlanAction:
 @transaction.atomic
 def update_action(action: PlanAction, *, by, **changes) -> PlanAction:
     """Changes an action; a change of status is dated today. Works from the saved row, whatever
-    a form did to the instance it was given."""
+    a form did to the instance it was given. On a version the person has agreed to, only the
+    progress (PROGRESS_FIELDS) may change."""
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
     saved = PlanAction.objects.select_related("objective__plan").get(pk=action.pk)
     plan = fresh_plan(saved.objective.plan)
     check_editable(plan)
+    check_not_withdrawn(saved.objective)
     previous_status = saved.status
+    content = content_of(saved)
     for name, value in changes.items():
         setattr(saved, name, value)
-    check_action(saved, plan)
+    saved.custom_label = saved.custom_label.strip()
+    if plan.is_agreed:
+        if content_of(saved) != content:
+            check_content_editable(plan)  # refuses, saying why
+        # The content is as agreed and already checked: only the progress is.
+        if saved.status not in ActionStatus.values:
+            raise ValidationError({"status": _("Choisissez un statut.")})
+    else:
+        check_action(saved, plan)
     if saved.status != previous_status:
         saved.status_changed_on = today()
     saved.version += 1
     saved.updated_by = by
     saved.save()
     return saved
+
+
+def content_of(action: PlanAction) -> tuple:
+    """What the person agrees to about an action, as stored (references by id)."""
+    return tuple(getattr(action, PlanAction._meta.get_field(name).attname) for name in CONTENT_FIELDS)
 
 
 @transaction.atomic
@@ -248,7 +325,7 @@ def record_agreement(plan: ActionPlan, on, method, by) -> ActionPlan:
             )
             % {"day": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")}
         )
-    if not plan.objectives.exists():
+    if not plan.objectives.filter(withdrawn_at__isnull=True).exists():
         raise ValidationError(_("Ajoutez au moins un objectif avant d'enregistrer l'accord de la personne."))
     if method not in AgreementMethod.values:
         raise ValidationError({"agreement_method": _("Indiquez comment la personne a donné son accord.")})
@@ -302,6 +379,7 @@ def new_version(plan: ActionPlan, by) -> ActionPlan:
                 objective_id=o.objective_id,
                 custom_label=o.custom_label,
                 position=o.position,
+                withdrawn_at=o.withdrawn_at,
             )
             for o in objectives
         ]
@@ -339,12 +417,14 @@ class ThemeGroup:
     objectives: list[PlanObjective] = field(default_factory=list)
 
 
-def plan_outline(plan: ActionPlan) -> list[ThemeGroup]:
+def plan_outline(plan: ActionPlan, include_withdrawn: bool = False) -> list[ThemeGroup]:
     """The plan's objectives grouped by theme (themes in the order of their first objective), each
     objective with its actions in `objective.action_list`, in two queries whatever their number.
 
-    Used by the plan's pages and by its printout."""
-    objectives = plan.objectives.select_related("theme", "objective").prefetch_related(
+    Used by the plan's pages (with the withdrawn objectives, shown as such) and by its printout
+    (without: they are no longer part of the plan)."""
+    objectives = plan.objectives.all() if include_withdrawn else plan.objectives.filter(withdrawn_at=None)
+    objectives = objectives.select_related("theme", "objective").prefetch_related(
         Prefetch(
             "actions",
             PlanAction.objects.select_related("action_kind", "partner"),

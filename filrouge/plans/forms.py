@@ -82,6 +82,9 @@ class ActionForm(ActionFieldsMixin, forms.Form):
     planned_start = forms.DateField(label=_("Début prévu"), widget=DateInput(), required=False)
     due_date = forms.DateField(label=_("Échéance"), widget=DateInput(), required=False)
     status = forms.ChoiceField(label=_("Statut"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
+    outcome_note = PlanAction._meta.get_field("outcome_note").formfield(
+        widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, service, contacts, first_theme_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +123,16 @@ class ActionEditForm(ActionFieldsMixin, VersionedModelForm):
     def validate_constraints(self):
         """Left to the domain, which checks the same rules and names the field at fault (the
         database keeps the constraints as a last guard)."""
+
+
+class ActionProgressForm(VersionedModelForm):
+    """The follow-up of an action on a version the person has agreed to: the action itself stays
+    as agreed, its progress moves on."""
+
+    class Meta:
+        model = PlanAction
+        fields = ["status", "outcome_note"]
+        widgets = {"outcome_note": forms.Textarea(attrs={"rows": 3})}
 
 
 class AgreementForm(forms.Form):

@@ -104,6 +104,12 @@ class ActionPlan(models.Model):
         return self.is_current and self.enrolment.is_current
 
     @property
+    def is_content_editable(self) -> bool:
+        """Objectives and actions may change: once the person has agreed to a version, its content
+        stays as agreed (a change needs a new version); only the actions' progress moves on."""
+        return self.is_editable and not self.is_agreed
+
+    @property
     def created_on(self):
         return timezone.localdate(self.created_at)
 
@@ -126,6 +132,8 @@ class PlanObjective(models.Model):
     )
     custom_label = models.CharField(_("autre objectif"), max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Withdrawn from the plan, never deleted: it stays readable with its actions, and can come back.
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("objectif du plan")
@@ -147,6 +155,22 @@ class PlanObjective(models.Model):
     @property
     def label(self) -> str:
         return self.objective.label if self.objective_id else self.custom_label
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PlanActionQuerySet(models.QuerySet):
+    def overdue_on(self, day):
+        """Actions late on `day`: in the current version of a plan, towards an objective still in
+        it, past their due date while planned or under way (the rule of `PlanAction.is_overdue`)."""
+        return self.filter(
+            objective__plan__superseded_at__isnull=True,
+            objective__withdrawn_at__isnull=True,
+            status__in=OVERDUE_STATUSES,
+            due_date__lt=day,
+        )
 
 
 class PlanAction(models.Model):
@@ -190,6 +214,8 @@ class PlanAction(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    objects = PlanActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action du plan")
@@ -237,10 +263,12 @@ class PlanAction(models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        """Needs `objective` loaded; a withdrawn objective's actions are no longer awaited."""
         return (
             self.due_date is not None
             and self.status in OVERDUE_STATUSES
             and self.due_date < timezone.localdate()
+            and not self.objective.is_withdrawn
         )
 
     @property

@@ -6,12 +6,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from filrouge import policy
 from filrouge.core.forms import add_domain_errors
 from filrouge.pathways.domain import today
 from filrouge.plans import domain
-from filrouge.plans.forms import ActionEditForm, ActionForm, AgreementForm, ObjectiveForm
+from filrouge.plans.forms import (
+    ActionEditForm,
+    ActionForm,
+    ActionProgressForm,
+    AgreementForm,
+    ObjectiveForm,
+)
 from filrouge.plans.models import ActionPlan, PlanAction, PlanObjective
 
 VIEW, EDIT = policy.Action.VIEW_CASES, policy.Action.EDIT_CASES
@@ -38,10 +45,13 @@ def refuse(request, error: ValidationError, to: str):
     return redirect(to)
 
 
-def read_only_redirect(request, plan):
-    """Editing pages of a read-only plan send back to the plan, saying why."""
+def read_only_redirect(request, plan, guard=domain.check_editable, objective=None):
+    """Editing pages of a read-only plan (`guard`: or of the content of an agreed one) or of a
+    withdrawn objective send back to the plan, saying why."""
     try:
-        domain.check_editable(plan)
+        guard(plan)
+        if objective is not None:
+            domain.check_not_withdrawn(objective)
     except ValidationError as error:
         return refuse(request, error, reverse("plans:detail", args=[plan.pk]))
     return None
@@ -49,7 +59,8 @@ def read_only_redirect(request, plan):
 
 def plan_context(request, plan, versions=None) -> dict:
     plan.can_edit = plan.is_editable and policy.can(request.user, EDIT, plan.enrolment.service)
-    return {"plan": plan, "outline": domain.plan_outline(plan), "versions": versions or []}
+    outline = domain.plan_outline(plan, include_withdrawn=True)
+    return {"plan": plan, "outline": outline, "versions": versions or []}
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -112,7 +123,7 @@ def timeline(request, pk):
     """The plan as a timeline: its actions month by month, and where today stands."""
     plan = reachable_plan(request, pk)
     actions = list(
-        PlanAction.objects.filter(objective__plan=plan).select_related(
+        PlanAction.objects.filter(objective__plan=plan, objective__withdrawn_at=None).select_related(
             "objective__theme", "objective__objective", "action_kind", "partner"
         )
     )
@@ -150,7 +161,7 @@ def start(request, pk):
 
 def objective_add(request, pk):
     plan = reachable_plan(request, pk, EDIT)
-    if refused := read_only_redirect(request, plan):
+    if refused := read_only_redirect(request, plan, domain.check_content_editable):
         return refused
     form = ObjectiveForm(request.POST or None, service=plan.enrolment.service)
     if request.method == "POST" and form.is_valid():
@@ -165,13 +176,80 @@ def objective_add(request, pk):
     return render(request, "plans/objective_form.html", context)
 
 
-def action_add(request, pk):
+def reachable_objective(request, pk) -> PlanObjective:
     objectives = PlanObjective.objects.select_related(
         "plan__enrolment__person", "plan__enrolment__service", "theme", "objective"
     )
-    objective = policy.get_or_404(policy.scoped_plan_objectives(request.user, objectives, EDIT), pk=pk)
+    return policy.get_or_404(policy.scoped_plan_objectives(request.user, objectives, EDIT), pk=pk)
+
+
+def objective_edit(request, pk):
+    plan_objective = reachable_objective(request, pk)
+    plan = plan_objective.plan
+    if refused := read_only_redirect(request, plan, domain.check_content_editable, plan_objective):
+        return refused
+    initial = {
+        "theme": plan_objective.theme_id,
+        "objective": plan_objective.objective_id,
+        "custom_label": plan_objective.custom_label,
+    }
+    form = ObjectiveForm(request.POST or None, initial=initial, service=plan.enrolment.service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.update_objective(plan_objective, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("L'objectif est enregistré."))
+            return redirect(plan_home(plan))
+    context = {"plan": plan, "plan_objective": plan_objective, "person": plan.enrolment.person, "form": form}
+    return render(request, "plans/objective_form.html", context)
+
+
+def objective_withdraw(request, pk):
+    """Confirms, then takes the objective and its actions out of the plan (kept, restorable)."""
+    plan_objective = reachable_objective(request, pk)
+    plan = plan_objective.plan
+    if refused := read_only_redirect(request, plan, domain.check_content_editable):
+        return refused
+    if request.method == "POST":
+        try:
+            domain.withdraw_objective(plan_objective, request.user)
+        except ValidationError as error:
+            return refuse(request, error, reverse("plans:detail", args=[plan.pk]))
+        messages.success(
+            request,
+            _("L'objectif « %(label)s » est retiré du plan : il reste consultable et peut être rétabli.")
+            % {"label": plan_objective.label},
+        )
+        return redirect(plan_home(plan))
+    context = {
+        "plan": plan,
+        "plan_objective": plan_objective,
+        "person": plan.enrolment.person,
+        "cancel_url": plan_home(plan),
+    }
+    return render(request, "plans/objective_withdraw.html", context)
+
+
+@require_POST
+def objective_restore(request, pk):
+    plan_objective = reachable_objective(request, pk)
+    plan = plan_objective.plan
+    try:
+        domain.restore_objective(plan_objective, request.user)
+    except ValidationError as error:
+        return refuse(request, error, reverse("plans:detail", args=[plan.pk]))
+    messages.success(
+        request, _("L'objectif « %(label)s » est rétabli dans le plan.") % {"label": plan_objective.label}
+    )
+    return redirect(plan_home(plan))
+
+
+def action_add(request, pk):
+    objective = reachable_objective(request, pk)
     plan = objective.plan
-    if refused := read_only_redirect(request, plan):
+    if refused := read_only_redirect(request, plan, domain.check_content_editable, objective):
         return refused
     form = ActionForm(
         request.POST or None,
@@ -197,17 +275,20 @@ def action_edit(request, pk):
     )
     action = policy.get_or_404(policy.scoped_plan_actions(request.user, actions, EDIT), pk=pk)
     plan = action.objective.plan
-    if refused := read_only_redirect(request, plan):
+    if refused := read_only_redirect(request, plan, objective=action.objective):
         return refused
     label = action.label
-    form = ActionEditForm(
-        request.POST or None,
-        instance=action,
-        service=plan.enrolment.service,
-        contacts=policy.scoped_contacts(request.user),
-    )
+    if plan.is_agreed:  # the action stays as agreed: only its progress is followed
+        form = ActionProgressForm(request.POST or None, instance=action)
+    else:
+        form = ActionEditForm(
+            request.POST or None,
+            instance=action,
+            service=plan.enrolment.service,
+            contacts=policy.scoped_contacts(request.user),
+        )
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in ActionEditForm.Meta.fields}
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             domain.update_action(action, by=request.user, **changes)
         except ValidationError as error:

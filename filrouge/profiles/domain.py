@@ -9,7 +9,7 @@ read alike.
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,19 +161,38 @@ def readable(data: dict) -> dict:
     return shown
 
 
-@transaction.atomic
+def modified_meanwhile() -> str:
+    return _(
+        "Quelqu'un vient d'enregistrer le profil de cette personne : rechargez la page pour partir de sa version."
+    )
+
+
 def save_profile(person, by, form, formsets, barriers) -> Profile:
     """Writes the validated profile form, its formsets and the barrier grid, then a revision.
 
-    Refuses (ValidationError) more than six target jobs; nothing is kept then.
+    Refuses (ValidationError) more than six target jobs, and a save that crossed another one;
+    nothing is kept then.
     """
+    try:
+        # A savepoint: after a clash with a concurrent save (both taking the same target position,
+        # or both creating the profile) the request's transaction stays usable to show the form.
+        with transaction.atomic():
+            return write_profile(person, by, form, formsets, barriers)
+    except IntegrityError:
+        raise ValidationError(modified_meanwhile()) from None
+
+
+def write_profile(person, by, form, formsets, barriers) -> Profile:
     profile = form.save(commit=False)  # the form also moves the version on
-    if profile.pk is None and Profile.objects.filter(person=person).exists():
-        raise ValidationError(
-            _(
-                "Quelqu'un vient d'enregistrer le profil de cette personne : rechargez la page pour partir de sa version."
-            )
-        )
+    if profile.pk is None:
+        if Profile.objects.filter(person=person).exists():
+            raise ValidationError(modified_meanwhile())
+    else:
+        # The form compared versions when it was cleaned; another save may have been committed
+        # since. Under the lock, a second save waits for the first one, then sees its version.
+        saved = Profile.objects.select_for_update().filter(pk=profile.pk).values_list("version", flat=True)
+        if saved.first() != form.cleaned_data["version"]:
+            raise ValidationError(modified_meanwhile())
     profile.person, profile.organisation_id, profile.updated_by = person, person.organisation_id, by
     profile.save()
     for formset in formsets:
@@ -184,19 +203,23 @@ def save_profile(person, by, form, formsets, barriers) -> Profile:
         for item in items:
             item.organisation_id = person.organisation_id
             if isinstance(item, TargetJob) and item.pk is None:
-                taken = set(profile.targets.values_list("position", flat=True))
-                free = [p for p in range(1, MAX_TARGETS + 1) if p not in taken]
-                if not free:
-                    raise ValidationError(
-                        _("Six métiers visés au plus : retirez-en un avant d'en ajouter un autre.")
-                    )
-                item.position = free[0]
+                item.position = free_position(profile)
             item.save()
     save_barriers(person, by, barriers)
     ProfileRevision.objects.create(
         organisation_id=person.organisation_id, person=person, recorded_by=by, data=snapshot(person)
     )
     return profile
+
+
+def free_position(profile) -> int:
+    """The first position no target of the profile holds (a concurrent save may take it too: the
+    database's unique constraint then refuses one of them)."""
+    taken = set(profile.targets.values_list("position", flat=True))
+    free = [p for p in range(1, MAX_TARGETS + 1) if p not in taken]
+    if not free:
+        raise ValidationError(_("Six métiers visés au plus : retirez-en un avant d'en ajouter un autre."))
+    return free[0]
 
 
 def save_barriers(person, by, statuses: dict) -> None:

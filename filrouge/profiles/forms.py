@@ -128,6 +128,30 @@ class BarrierGridForm(forms.Form):
                 initial=barrier.comment if barrier else "",
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        # A row for a situation not offered here (unknown, archived, another service's own) would
+        # otherwise be dropped without a word: refuse the whole form instead.
+        offered = {str(s.pk) for s in self.situations}
+        unknown = sorted(
+            {
+                key.removeprefix(prefix)
+                for key in self.data
+                for prefix in (self.add_prefix("status_"), self.add_prefix("comment_"))
+                if key.startswith(prefix) and key.removeprefix(prefix) not in offered
+            }
+        )
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Le formulaire contient des situations qui ne sont pas proposées pour cette personne "
+                    "(n° %(ids)s) : rechargez la page, puis saisissez à nouveau les freins."
+                ),
+                code="unknown_situation",
+                params={"ids": ", ".join(unknown)},
+            )
+        return cleaned
+
     def themes(self):
         """[(theme, [(situation, status field, comment field, recorded?)])], for the template."""
         grouped: dict = {}

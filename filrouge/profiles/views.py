@@ -1,12 +1,16 @@
+import re
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filrouge import policy
+from filrouge.core.converters import ObjectIdConverter
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate
 from filrouge.profiles import domain
@@ -24,10 +28,14 @@ def reachable_person(request, pk, action=policy.Action.VIEW_CASES):
 
 
 def detail(request, pk):
-    """The whole profile on one page; `?au=AAAA-MM-JJ` shows it as it was that day."""
+    """The whole profile on one page; `?au=AAAA-MM-JJ` shows it as it was that day, `?revision=<id>`
+    as one of its saves recorded it (several can share a day)."""
     person = reachable_person(request, pk)
     as_of, revision, wrong_date = None, None, False
-    if request.GET.get("au"):
+    if "revision" in request.GET:
+        revision = revision_of(person, request.GET["revision"])
+        as_of = timezone.localdate(revision.recorded_at)
+    elif request.GET.get("au"):
         try:
             as_of = date.fromisoformat(request.GET["au"])
         except ValueError:
@@ -41,6 +49,7 @@ def detail(request, pk):
         "profile": domain.readable(data) if data else None,
         "as_of": as_of,
         "revision": revision,
+        "revision_chosen": "revision" in request.GET,
         "wrong_date": wrong_date,
         "last": last,
         "revisions": paginate(request, person.profile_revisions.select_related("recorded_by"), 10)[0],
@@ -50,6 +59,18 @@ def detail(request, pk):
         "theme_count": domain.situations_for(person).values("theme").distinct().count(),
     }
     return render(request, "profiles/detail.html", context)
+
+
+def revision_of(person, value: str):
+    """One of the person's own revisions; a malformed or unknown id is a 404, as in a URL."""
+    ids = ObjectIdConverter()
+    try:
+        if not re.fullmatch(ids.regex, value):
+            raise ValueError(value)
+        revision_pk = ids.to_python(value)
+    except ValueError:
+        raise Http404 from None
+    return policy.get_or_404(person.profile_revisions.select_related("recorded_by"), pk=revision_pk)
 
 
 def edit(request, pk):

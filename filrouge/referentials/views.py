@@ -12,6 +12,7 @@ from filrouge.referentials.models import ActionKind, JobTitle, Objective, Situat
 
 MAX_RESULTS = 50
 KINDS = {"freins": Situation, "objectifs": Objective, "actions": ActionKind}
+DEFAULT_KIND = "freins"
 
 
 def job_titles(request):
@@ -23,6 +24,11 @@ def job_titles(request):
     return render(request, "referentials/job_title_options.html", {"titles": titles, "searched": searched})
 
 
+def items_url(service, kind) -> str:
+    """The service's referential page, on the tab of `kind`."""
+    return f"{reverse('referentials:service_items', args=[service.pk])}?type={kind}"
+
+
 def managed_service(request, pk):
     services = policy.scoped_services(request.user, policy.Action.MANAGE_REFERENTIAL)
     return policy.get_or_404(services, pk=pk)
@@ -31,15 +37,18 @@ def managed_service(request, pk):
 def service_items(request, pk):
     """The service's own items beside the national ones, which stay as they are."""
     service = managed_service(request, pk)
-    form = LocalItemForm(request.POST or None)
+    # An unknown tab shows the first one: `kind` goes into the archive and restore URLs.
+    kind = request.GET.get("type")
+    if kind not in KINDS:
+        kind = DEFAULT_KIND
+    form = LocalItemForm(request.POST or None, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
         item = form.save(service)
         messages.success(
             request, _("« %(label)s » est ajouté au référentiel du service.") % {"label": item.label}
         )
-        return redirect("referentials:service_items", pk=service.pk)
-    kind = request.GET.get("type", "freins")
-    model = KINDS.get(kind, Situation)
+        return redirect(items_url(service, kind))
+    model = KINDS[kind]
     items = model.objects.for_service(service, include_archived=True).select_related("theme")
     page, params = paginate(request, items.order_by("service", "theme__label", "label"), 50)
     own = model.objects.filter(service=service).count()
@@ -61,7 +70,7 @@ def archive_item(request, pk, kind, item_pk):
     item.archived_at = item.archived_at or timezone.now()
     item.save(update_fields=["archived_at"])
     messages.success(request, _("« %(label)s » est archivé : il n'est plus proposé.") % {"label": item.label})
-    return redirect(f"{reverse('referentials:service_items', args=[service.pk])}?type={kind}")
+    return redirect(items_url(service, kind))
 
 
 def restore_item(request, pk, kind, item_pk):
@@ -69,4 +78,4 @@ def restore_item(request, pk, kind, item_pk):
     item.archived_at = None
     item.save(update_fields=["archived_at"])
     messages.success(request, _("« %(label)s » est de nouveau proposé.") % {"label": item.label})
-    return redirect(f"{reverse('referentials:service_items', args=[service.pk])}?type={kind}")
+    return redirect(items_url(service, kind))

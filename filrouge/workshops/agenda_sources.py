@@ -9,10 +9,13 @@ from filrouge.workshops.models import WorkshopSession
 
 
 @source("workshop")
-def facilitated_sessions(user, start, end):
+def facilitated_sessions(owner, start, end, viewer=None):
+    """The sessions the owner facilitates; for another viewer, those of services they may see."""
     sessions = policy.scoped_sessions(
-        user, policy.Action.VIEW_CASES, WorkshopSession.objects.filter(facilitator=user)
+        owner, policy.Action.VIEW_CASES, WorkshopSession.objects.filter(facilitator=owner)
     ).filter(starts_at__gte=start, starts_at__lt=end)
+    if viewer is not None and viewer.pk != owner.pk:
+        sessions = policy.scoped_sessions(viewer, policy.Action.VIEW_CASES, sessions)
     for session in sessions.select_related("type"):
         yield Entry(
             uid=f"workshop-{session.pk}@filrouge",

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from filrouge import policy
+from filrouge.journal.domain import check_within_a_year
 from filrouge.organisations.models import Membership
 from filrouge.workshops.models import (
     MAX_CAPACITY,
@@ -83,6 +84,7 @@ def waiting_list(session):
 
 @transaction.atomic
 def create_session(*, service, type, starts_at, duration_minutes, capacity, by, place="", facilitator=None):
+    check_within_a_year(starts_at, "starts_at")
     check_type(service, type)
     check_facilitator(service, facilitator)
     check_capacity(capacity)
@@ -124,6 +126,8 @@ def create_series(*, service, type, weekdays, first_date, last_date, start_time,
                 % {"days": MAX_SERIES_DAYS}
             }
         )
+    check_within_a_year(local_start(first_date, start_time), "first_date")
+    check_within_a_year(local_start(last_date, start_time), "last_date")
     days = series_days(weekdays, first_date, last_date)
     if not days:
         raise ValidationError({"weekdays": _("Aucun des jours choisis ne tombe entre ces deux dates.")})
@@ -214,6 +218,17 @@ def update_session(
     """Changes the time, place, facilitator and places of a session; returns who got a place."""
     session = locked(session)
     check_open(session)
+    # Only a new date is checked: an old session keeps its place and facilitator editable.
+    if starts_at != session.starts_at:
+        check_within_a_year(starts_at, "starts_at")
+        if starts_at > now() and session.registrations.exclude(attendance="").exists():
+            raise ValidationError(
+                {
+                    "starts_at": _(
+                        "Les présences de cette séance sont déjà notées : elle ne peut pas être déplacée à une date à venir."
+                    )
+                }
+            )
     check_facilitator(session.service, facilitator)
     WorkshopSession.objects.filter(pk=session.pk).update(
         starts_at=starts_at, duration_minutes=duration_minutes, place=place, facilitator=facilitator

@@ -1,18 +1,30 @@
 import io
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
 
 from filrouge.documents.models import Attachment
 from filrouge.documents.pdf import LocalFetcher, render_pdf
+from filrouge.documents.reports import Period, employment_periods, support_report
 from filrouge.documents.validation import clean_name
+from filrouge.journal.models import MeetingKind
+from filrouge.pathways import domain as pathways
+from filrouge.pathways.models import ExitOutcome, Phase, PhaseChange
+from filrouge.plans import domain as plans
 from filrouge.profiles.models import BarrierStatus
 from tests.documents.factories import attachment, docx_bytes, pdf_bytes, upload
 from tests.journal.factories import MeetingFactory, NoteFactory
-from tests.plans.factories import ActionFactory, AgreedPlanFactory, ObjectiveFactory
+from tests.pathways.factories import enrol
+from tests.plans.factories import ActionFactory, AgreedPlanFactory, ObjectiveFactory, PlanFactory
 from tests.profiles.factories import barrier
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +32,15 @@ pytestmark = pytest.mark.django_db
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def flat(text: str) -> str:
+    """The text on one line: a sentence may wrap anywhere in the PDF."""
+    return " ".join(text.split())
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
 def send(client, world, file, user="coach", **fields):
@@ -165,3 +186,163 @@ def test_the_documents_tab_lists_the_printable_documents(client, world, secrets)
     page = client.get(reverse("documents:person_documents", args=[world.person.pk])).content.decode()
     assert reverse("documents:report_pdf", args=[world.enrolment.pk]) in page
     assert reverse("documents:plan_pdf", args=[secrets.pk]) in page
+
+
+def test_a_file_cannot_go_on_another_persons_pathway(client, world, private_media):
+    other = enrol(world.a1)
+    with pytest.raises(ValidationError) as refused:
+        attachment(world.person, enrolment=other)
+    assert "Ce parcours n'est pas celui de la personne." in refused.value.message_dict["enrolment"]
+    # The page offers only the person's own pathways.
+    response = send(client, world, upload(), enrolment=other.pk)
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in unescape(
+        response.content.decode()
+    )
+    assert not Attachment.objects.exists() and stored_files(private_media) == []
+
+
+def test_a_row_that_cannot_be_saved_leaves_no_file_on_disk(world, private_media, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise DatabaseError("database or disk is full")
+
+    monkeypatch.setattr(Attachment, "save", full_disk)
+    with pytest.raises(DatabaseError):
+        attachment(world.person)
+    assert stored_files(private_media) == []
+
+
+def test_the_file_of_a_rolled_back_upload_goes_when_the_request_ends(client, world, private_media):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rolled_back = private_media / attachment(world.person).file.name
+        raise RuntimeError("a later step failed")
+    assert rolled_back.exists() and not Attachment.objects.exists()
+    kept = private_media / attachment(world.person).file.name  # its transaction is still open
+    client.force_login(world.users["coach"])
+    client.get(reverse("documents:person_documents", args=[world.person.pk]))
+    assert not rolled_back.exists() and kept.exists()
+
+
+# --- What the documents say -------------------------------------------------------------------------
+
+
+def report_text(client, world, user="coach") -> str:
+    client.force_login(world.users[user])
+    response = client.get(reverse("documents:report_pdf", args=[world.enrolment.pk]))
+    assert response.status_code == 200
+    return flat(pdf_text(response.content))
+
+
+@pytest.mark.parametrize("user", ["coach", "psychologist"])
+def test_a_meeting_kept_for_a_profession_is_neither_counted_nor_printed(client, world, user):
+    MeetingFactory(enrolment=world.enrolment, kind=MeetingKind.PHONE, summary="RESUMEEQUIPE")
+    MeetingFactory(
+        enrolment=world.enrolment,
+        kind=MeetingKind.HOME_VISIT,
+        restricted=True,
+        created_by=world.users["psychologist"],
+        summary="SECRETPSY",
+    )
+    assert [(kind, count) for kind, _attendance, count in support_report(world.enrolment).meeting_counts] == [
+        ("Téléphone", 1)
+    ]
+    report = report_text(client, world, user)
+    assert "Téléphone" in report
+    for hidden in ("Visite à domicile", "SECRETPSY", "RESUMEEQUIPE"):
+        assert hidden not in report
+
+
+def test_documents_are_in_french_whatever_the_interface_language(client, world, secrets):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world.users["coach"])
+    page = client.get(reverse("documents:person_documents", args=[world.person.pk]))
+    assert page["Content-Language"] == "en"  # the interface speaks English
+    response = client.get(reverse("documents:report_pdf", args=[world.enrolment.pk]))
+    assert response["Content-Language"] == "fr"
+    report = flat(pdf_text(response.content))
+    with translation.override("fr"):
+        referral = date_format(world.enrolment.referral_date, "DATE_FORMAT")
+        generated = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert "Bilan d'accompagnement" in report and "Situation à l'entrée" in report
+    assert "Individuel au bureau" in report and "Sans emploi" in report  # values gathered in Python too
+    assert f"Orientation le {referral}." in report and f"Document établi le {generated}" in report
+    assert "Support report" not in report and "Situation at entry" not in report
+    plan = flat(pdf_text(client.get(reverse("documents:plan_pdf", args=[secrets.pk])).content))
+    assert "Plan d'action — version 1" in plan and "Accord donné le" in plan
+    assert "Action plan" not in plan
+
+
+def test_the_organisations_address_heads_the_documents(client, world, secrets):
+    assert "69003 Lyon" not in report_text(client, world)  # no street: no address line at all
+    world.org_a.address = "12 rue des Tanneurs"
+    world.org_a.save()
+    plan = flat(pdf_text(client.get(reverse("documents:plan_pdf", args=[secrets.pk])).content))
+    for text in (report_text(client, world), plan):
+        assert "Organisation A — 12 rue des Tanneurs, 69003 Lyon" in text
+
+
+# --- Employment in the report -----------------------------------------------------------------------
+
+DAY = date(2026, 1, 5)
+
+
+def history(*steps) -> list[PhaseChange]:
+    """Unsaved phase changes, oldest first: (phase, days after DAY)."""
+    return [PhaseChange(phase=phase, changed_on=DAY + timedelta(days=days)) for phase, days in steps]
+
+
+def test_employment_periods_run_from_their_change_to_the_next_one():
+    changes = history(
+        (Phase.REFERRAL, 0),
+        (Phase.JOB_SEARCH, 30),
+        (Phase.ACCESS, 40),
+        (Phase.IN_EMPLOYMENT, 50),
+        (Phase.JOB_SEARCH, 80),  # the job ended
+        (Phase.ACCESS, 90),
+    )
+    assert employment_periods(changes, until=DAY + timedelta(days=100)) == [
+        Period(Phase.ACCESS, DAY + timedelta(days=40), DAY + timedelta(days=50), 10),
+        Period(Phase.IN_EMPLOYMENT, DAY + timedelta(days=50), DAY + timedelta(days=80), 30),
+        Period(Phase.ACCESS, DAY + timedelta(days=90), None, 10),  # still going on
+    ]
+
+
+def test_an_employment_period_ends_with_the_exit():
+    changes = history((Phase.REFERRAL, 0), (Phase.IN_EMPLOYMENT, 20), (Phase.EXIT, 70))
+    assert employment_periods(changes, exit_date=DAY + timedelta(days=70)) == [
+        Period(Phase.IN_EMPLOYMENT, DAY + timedelta(days=20), DAY + timedelta(days=70), 50)
+    ]
+    assert employment_periods(history((Phase.REFERRAL, 0), (Phase.JOB_SEARCH, 9))) == []
+
+
+def section(report: str) -> str:
+    return report[report.index("Emploi et mises en situation") : report.index("Issue de l'accompagnement")]
+
+
+def test_the_report_shows_the_time_spent_in_employment_then_the_exit(client, world):
+    assert "Aucune période d'accès à l'emploi ou en emploi n'est enregistrée." in section(
+        report_text(client, world)
+    )
+    today = pathways.today()
+    pathways.change_phase(world.enrolment, Phase.ACCESS, today - timedelta(days=20), None)
+    pathways.change_phase(world.enrolment, Phase.IN_EMPLOYMENT, today - timedelta(days=8), None)
+    ongoing = section(report_text(client, world))
+    assert "Accès à l'emploi" in ongoing and "12 jours" in ongoing
+    assert "En emploi (suivi)" in ongoing and "en cours 8 jours" in ongoing
+    assert "Sortie le" not in ongoing
+
+    pathways.record_exit(world.enrolment, on=today, outcome=ExitOutcome.DURABLE_EMPLOYMENT, by=None)
+    with translation.override("fr"):
+        exit_day = date_format(today, "DATE_FORMAT")
+    closed = section(report_text(client, world))
+    assert "en cours" not in closed and "8 jours" in closed
+    assert f"Sortie le {exit_day} : Emploi durable." in closed
+
+
+def test_the_report_leaves_out_the_actions_of_a_withdrawn_objective(client, world):
+    plan = PlanFactory(enrolment=world.enrolment)
+    kept = ActionFactory(objective=ObjectiveFactory(plan=plan), custom_label="Action toujours prévue")
+    dropped = ActionFactory(objective=ObjectiveFactory(plan=plan), custom_label="Action d'un objectif retiré")
+    plans.withdraw_objective(dropped.objective, world.users["coach"])
+    text = report_text(client, world)
+    assert kept.custom_label in text
+    assert dropped.custom_label not in text

@@ -9,8 +9,11 @@ from django.utils import timezone
 from filrouge.journal import domain
 from filrouge.journal.models import Attendance, CalendarFeed, MeetingKind
 from filrouge.journal.views import FEED_SECRET_KEY
+from filrouge.organisations.models import Membership, Role
 from filrouge.pathways.domain import today
 from tests.journal.factories import MeetingFactory, NoteFactory
+from tests.pathways.factories import enrol
+from tests.workshops.factories import SessionFactory, built_in
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +207,61 @@ def test_the_feed_follows_the_accounts_current_reach(client, world, meetings):
     coach.memberships.all().delete()
     calendar = icalendar.Calendar.from_ical(client.get(reverse("journal:ics", args=[secret])).content)
     assert list(calendar.walk("VEVENT")) == []
+
+
+# --- What a reader of someone else's week sees ---------------------------------------------------
+
+
+def test_a_head_of_service_sees_only_their_services_part_of_a_coach_working_in_two(client, world, meetings):
+    coach = world.users["coach"]
+    Membership.objects.create(user=coach, service=world.a2, role=Role.COACH)
+    elsewhere = enrol(world.a2, coach=coach)
+    elsewhere.person.first_name = "Dominique"
+    elsewhere.person.save()
+    MeetingFactory(enrolment=elsewhere, starts_at=this_week_at(9, 2), kind=MeetingKind.VIDEO)
+    here, there = built_in("digital"), built_in("cv")
+    SessionFactory(service=world.a1, facilitator=coach, type=here, starts_at=this_week_at(16, 2))
+    SessionFactory(service=world.a2, facilitator=coach, type=there, starts_at=this_week_at(16, 4))
+
+    client.force_login(world.users["head_of_service"])
+    page = text(client.get(reverse("journal:agenda"), {"coach": coach.pk}))
+    assert "Entretien — Camille (téléphone)" in page and f"Atelier — {here.name}" in page
+    assert "Dominique" not in page and there.name not in page
+
+    client.force_login(coach)  # the coach's own week holds both services
+    own = text(client.get(reverse("journal:agenda")))
+    assert "Entretien — Dominique (visio)" in own and f"Atelier — {there.name}" in own
+
+
+@pytest.mark.parametrize("reader", ["head_of_service", "director"])
+def test_reading_a_psychologists_week_leaves_out_their_restricted_meetings(client, world, meetings, reader):
+    psychologist = world.users["psychologist"]
+    kept = MeetingFactory(
+        enrolment=world.enrolment,
+        restricted=True,
+        created_by=psychologist,
+        starts_at=this_week_at(11, 2),
+        kind=MeetingKind.HOME_VISIT,
+    )
+    kept.staff.add(psychologist)
+    meetings["held"].staff.add(psychologist)  # a team meeting they attend
+
+    client.force_login(world.users[reader])
+    page = text(client.get(reverse("journal:agenda"), {"coach": psychologist.pk}))
+    assert "Entretien — Camille (téléphone)" in page
+    assert "visite à domicile" not in page
+    assert reverse("journal:meeting_detail", args=[kept.pk]) not in page
+
+    client.force_login(psychologist)
+    assert "Entretien — Camille (visite à domicile)" in text(client.get(reverse("journal:agenda")))
+
+
+def test_the_feed_of_a_coach_working_in_two_services_holds_both(client, world, meetings):
+    coach = world.users["coach"]
+    Membership.objects.create(user=coach, service=world.a2, role=Role.COACH)
+    elsewhere = enrol(world.a2, coach=coach)
+    MeetingFactory(enrolment=elsewhere, starts_at=this_week_at(9, 2))
+    calendar = icalendar.Calendar.from_ical(
+        client.get(reverse("journal:ics", args=[domain.create_feed(coach)])).content
+    )
+    assert len(list(calendar.walk("VEVENT"))) == 3  # both meetings of A1, the one of A2

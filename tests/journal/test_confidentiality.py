@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from filrouge.journal import domain
 from filrouge.journal.agenda_sources import meeting_entries
-from filrouge.journal.models import Confidentiality, Note
-from filrouge.journal.selectors import readable_meetings, readable_notes
+from filrouge.journal.models import Confidentiality, Meeting, Note
+from filrouge.journal.selectors import printable_writings, readable_meetings, readable_notes
 from filrouge.organisations.models import Role
 from tests.accounts.factories import staff
 from tests.journal.factories import MeetingFactory, NoteFactory
@@ -161,3 +161,14 @@ def test_the_agenda_of_the_lead_coach_leaves_out_a_restricted_meeting_they_do_no
     assert [e.uid for e in meeting_entries(coach, start, end)] == [
         f"meeting-{writings['meeting'].pk}@filrouge"
     ]
+
+
+def test_documents_use_only_writings_not_kept_for_a_profession(world, writings):
+    assert not printable_writings(Meeting.objects.all()).exists()  # the psychologist's only
+    team = MeetingFactory(enrolment=world.enrolment)
+    shared = MeetingFactory(enrolment=world.enrolment, confidentiality=Confidentiality.SHARED)
+    assert set(printable_writings(Meeting.objects.all())) == {team, shared}
+    assert set(printable_writings(Note.objects.all())) == {writings["team_note"]}
+    # Whoever prints: even the psychologist, who reads it, does not print it.
+    assert writings["meeting"] in readable_meetings(world.users["psychologist"])
+    assert writings["meeting"] not in printable_writings(readable_meetings(world.users["psychologist"]))

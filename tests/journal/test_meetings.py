@@ -278,3 +278,16 @@ def test_another_member_of_the_team_cannot_correct_a_note(client, world):
     assert client.get(reverse("journal:note_edit", args=[note.pk])).status_code == 404
     with pytest.raises(ValidationError):
         domain.update_note(note, by=world.users["social_worker"])
+
+
+def test_the_note_page_offers_the_correction_to_whoever_may_correct_it(client, world):
+    note = NoteFactory(enrolment=world.enrolment, author=world.users["coach"])
+    edit = reverse("journal:note_edit", args=[note.pk])
+    client.force_login(world.users["coach"])
+    assert edit in text(client.get(reverse("journal:note_detail", args=[note.pk])))
+    client.force_login(world.users["social_worker"])  # reads it, cannot correct it
+    assert edit not in text(client.get(reverse("journal:note_detail", args=[note.pk])))
+    # The author who left the service no longer reaches it at all.
+    world.users["coach"].memberships.all().delete()
+    client.force_login(world.users["coach"])
+    assert client.get(reverse("journal:note_detail", args=[note.pk])).status_code == 404

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from tests.matrix import PERSON_TEAM, Row, enrolment, person
 from tests.plans.factories import ActionFactory, AgreedPlanFactory, ObjectiveFactory, PlanFactory
 
@@ -37,4 +39,20 @@ ROWS = [
     Row("plans:agreement", "POST", PERSON_TEAM, kwargs=plan),
     Row("plans:new_version", "GET", PERSON_TEAM, kwargs=agreed_plan),
     Row("plans:new_version", "POST", PERSON_TEAM, kwargs=agreed_plan, ok=302),
+]
+
+
+def withdrawn_objective(world):
+    return {
+        "pk": ObjectiveFactory(plan=PlanFactory(enrolment=world.enrolment), withdrawn_at=timezone.now()).pk
+    }
+
+
+ROWS += [
+    # Objectives are changed like the rest of the plan: by the person's team.
+    Row("plans:objective_edit", "GET", PERSON_TEAM, kwargs=objective),
+    Row("plans:objective_edit", "POST", PERSON_TEAM, kwargs=objective),
+    Row("plans:objective_withdraw", "GET", PERSON_TEAM, kwargs=objective),
+    Row("plans:objective_withdraw", "POST", PERSON_TEAM, kwargs=objective, ok=302),
+    Row("plans:objective_restore", "POST", PERSON_TEAM, kwargs=withdrawn_objective, ok=302),
 ]

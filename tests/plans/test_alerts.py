@@ -8,7 +8,7 @@ from filrouge.pathways import domain as pathways
 from filrouge.pathways.caseload import with_alerts
 from filrouge.pathways.models import Enrolment
 from filrouge.plans import domain
-from filrouge.plans.models import ActionStatus
+from filrouge.plans.models import ActionStatus, PlanAction
 from tests.accounts.factories import staff
 from tests.organisations.factories import ServiceFactory
 from tests.pathways.factories import enrol
@@ -89,3 +89,18 @@ def test_the_caseload_filters_and_shows_overdue_actions(client, service, coach):
     response = client.get(reverse("core:home"), {"alert": "any"})
     assert [row.pk for row in response.context["page"].object_list] == [late.pk]
     assert 'value="overdue"' in response.content.decode()
+
+
+def test_a_withdrawn_objective_raises_no_overdue_alert_on_the_plan(service, coach):
+    enrolment = with_action(service, coach, due_date=YESTERDAY)
+    objective = enrolment.plans.get().objectives.get()
+    domain.withdraw_objective(objective, coach)
+    action = objective.actions.select_related("objective").get()
+    assert not action.is_overdue
+    assert not PlanAction.objects.overdue_on(TODAY).exists()
+
+
+def test_a_withdrawn_objective_raises_no_overdue_alert_in_the_caseload(service, coach):
+    enrolment = with_action(service, coach, due_date=YESTERDAY)
+    domain.withdraw_objective(enrolment.plans.get().objectives.get(), coach)
+    assert overdue(enrolment) is False

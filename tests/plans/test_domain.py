@@ -337,3 +337,183 @@ def test_the_outline_groups_objectives_by_theme_in_two_queries(world, django_ass
 def test_plan_factories_make_a_consistent_plan(world):
     plan = PlanFactory(enrolment=world.enrolment)
     assert plan.organisation == world.org_a and plan.is_editable
+
+
+# --- An agreed version -------------------------------------------------------------------------
+
+
+def agreed(plan):
+    return domain.record_agreement(plan, TODAY, AgreementMethod.AGREED_IN_MEETING, None)
+
+
+def test_an_agreed_version_refuses_new_objectives_and_actions(plan, objective):
+    agreed(plan)
+    with pytest.raises(ValidationError, match="a accepté cette version du plan") as excinfo:
+        domain.add_objective(plan, theme=objective.theme, custom_label="Après l'accord")
+    assert "nouvelle version" in excinfo.value.messages[0]
+    with pytest.raises(ValidationError, match="a accepté cette version du plan"):
+        domain.add_action(objective, by=None, **action_fields())
+    assert PlanObjective.objects.count() == 1 and not PlanAction.objects.exists()
+
+
+def test_an_agreed_version_follows_the_progress_of_its_actions(plan, objective):
+    action = domain.add_action(objective, by=None, **action_fields(due_date=TODAY))
+    agreed(plan)
+    PlanAction.objects.filter(pk=action.pk).update(status_changed_on=TODAY - timedelta(days=3))
+    action = domain.update_action(action, by=None, status=ActionStatus.DONE, outcome_note="Fait")
+    assert (action.status, action.outcome_note, action.status_changed_on, action.version) == (
+        ActionStatus.DONE,
+        "Fait",
+        TODAY,
+        2,
+    )
+    # The whole form sent again, with the content as agreed, is progress only.
+    same = {name: getattr(action, name) for name in domain.ACTION_FIELDS}
+    same["custom_label"] = f"  {action.custom_label} "
+    action = domain.update_action(action, by=None, **same | {"outcome_note": "Fait, CV envoyé"})
+    assert (action.outcome_note, action.custom_label, action.version) == (
+        "Fait, CV envoyé",
+        "Prendre rendez-vous",
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"custom_label": "Autre chose"},
+        {"carrier": Carrier.COACH},
+        {"planned_start": TODAY - timedelta(days=1)},
+        {"due_date": TODAY + timedelta(days=30)},
+        {"due_date": None},
+        {"custom_label": "", "action_kind": "national"},
+        {"carrier": Carrier.PARTNER, "partner": "contact"},
+    ],
+)
+def test_an_agreed_version_keeps_its_actions_as_agreed(world, plan, objective, change):
+    action = domain.add_action(objective, by=None, **action_fields(due_date=TODAY))
+    agreed(plan)
+    replacements = {"national": ActionKind.objects.national().first(), "contact": world.contact}
+    change = {
+        name: replacements.get(value, value) if isinstance(value, str) else value
+        for name, value in change.items()
+    }
+    with pytest.raises(ValidationError, match="a accepté cette version du plan"):
+        domain.update_action(action, by=None, status=ActionStatus.DONE, **change)
+    saved = PlanAction.objects.get(pk=action.pk)
+    assert (saved.custom_label, saved.carrier, saved.due_date, saved.status, saved.version) == (
+        "Prendre rendez-vous",
+        Carrier.PERSON,
+        TODAY,
+        ActionStatus.PLANNED,
+        1,
+    )
+
+
+def test_an_agreed_version_still_refuses_an_unknown_status(plan, objective):
+    action = domain.add_action(objective, by=None, **action_fields())
+    agreed(plan)
+    with pytest.raises(ValidationError) as excinfo:
+        domain.update_action(action, by=None, status="forgotten")
+    assert "status" in errors(excinfo)
+
+
+# --- Editing and withdrawing an objective ------------------------------------------------------
+
+
+def test_an_objective_is_edited_by_the_rules_of_its_addition(plan, objective):
+    item = Objective.objects.national().exclude(theme__code="sante").first()
+    with pytest.raises(ValidationError) as excinfo:
+        domain.update_objective(objective, theme=objective.theme, objective=item)
+    assert "relève de la thématique" in errors(excinfo)["objective"][0]
+    with pytest.raises(ValidationError) as excinfo:
+        domain.update_objective(objective, theme=objective.theme, custom_label="  ")
+    assert "objective" in errors(excinfo)
+    assert PlanObjective.objects.get(pk=objective.pk).label == "Prendre soin de soi"
+
+    changed = domain.update_objective(objective, objective=item)
+    assert (changed.objective, changed.theme, changed.custom_label, changed.position) == (
+        item,
+        item.theme,
+        "",
+        1,
+    )
+    changed = domain.update_objective(objective, theme=objective.theme, custom_label=" Dormir mieux ")
+    assert (changed.objective, changed.theme.code, changed.label) == (None, "sante", "Dormir mieux")
+
+
+def test_a_withdrawn_objective_is_kept_with_its_actions_and_can_be_restored(plan, objective):
+    late = domain.add_action(objective, by=None, **action_fields(due_date=TODAY - timedelta(days=3)))
+    assert late.is_overdue and PlanAction.objects.overdue_on(TODAY).filter(pk=late.pk).exists()
+
+    withdrawn = domain.withdraw_objective(objective)
+    assert withdrawn.is_withdrawn
+    first_withdrawal = withdrawn.withdrawn_at
+    assert domain.withdraw_objective(objective).withdrawn_at == first_withdrawal  # again: no change
+    late = PlanAction.objects.select_related("objective").get(pk=late.pk)
+    assert not late.is_overdue  # no longer awaited
+    assert not PlanAction.objects.overdue_on(TODAY).exists()
+    assert domain.plan_outline(plan) == []  # the printout leaves it out
+    assert [o.label for g in domain.plan_outline(plan, include_withdrawn=True) for o in g.objectives] == [
+        "Prendre soin de soi"
+    ]
+
+    restored = domain.restore_objective(objective)
+    assert not restored.is_withdrawn
+    assert PlanAction.objects.overdue_on(TODAY).filter(pk=late.pk).exists()
+
+
+def test_a_withdrawn_objective_takes_no_change_until_restored(plan, objective):
+    action = domain.add_action(objective, by=None, **action_fields())
+    domain.withdraw_objective(objective)
+    refusals = [
+        lambda: domain.add_action(objective, by=None, **action_fields()),
+        lambda: domain.update_action(action, by=None, status=ActionStatus.DONE),
+        lambda: domain.update_objective(objective, theme=objective.theme, custom_label="Autre"),
+    ]
+    for attempt in refusals:
+        with pytest.raises(ValidationError, match="retiré du plan"):
+            attempt()
+    assert PlanAction.objects.count() == 1 and PlanAction.objects.get().version == 1
+    assert PlanObjective.objects.get().custom_label == "Prendre soin de soi"
+
+
+def test_a_plan_whose_objectives_are_all_withdrawn_cannot_be_agreed(plan, objective):
+    domain.withdraw_objective(objective)
+    with pytest.raises(ValidationError, match="au moins un objectif"):
+        agreed(plan)
+    plan.refresh_from_db()
+    assert not plan.is_agreed
+
+
+def test_objectives_of_an_agreed_or_superseded_version_are_neither_edited_nor_withdrawn(world):
+    old = agreed_plan_with_actions(world)
+    objective = old.objectives.first()
+    for attempt in (
+        lambda: domain.update_objective(objective, theme=objective.theme, custom_label="Autre"),
+        lambda: domain.withdraw_objective(objective),
+        lambda: domain.restore_objective(objective),
+    ):
+        with pytest.raises(ValidationError, match="a accepté cette version"):
+            attempt()
+    domain.new_version(old, None)
+    objective.plan.refresh_from_db()
+    for attempt in (
+        lambda: domain.update_objective(objective, theme=objective.theme, custom_label="Autre"),
+        lambda: domain.withdraw_objective(objective),
+    ):
+        with pytest.raises(ValidationError, match="remplacée"):
+            attempt()
+    saved = PlanObjective.objects.get(pk=objective.pk)
+    assert (saved.custom_label, saved.withdrawn_at) == ("Santé", None)
+
+
+def test_a_new_version_keeps_a_withdrawn_objective_withdrawn(world, plan, objective):
+    kept = domain.add_objective(plan, theme=objective.theme, custom_label="Gardé")
+    domain.withdraw_objective(objective)
+    agreed(plan)
+    new = domain.new_version(plan, None)
+    assert {(o.label, o.is_withdrawn) for o in new.objectives.all()} == {
+        ("Prendre soin de soi", True),
+        (kept.label, False),
+    }

@@ -313,3 +313,188 @@ def test_an_agreed_plan_offers_a_revision_instead_of_an_agreement(coach_client, 
     page = text(coach_client.get(reverse("plans:person_plans", args=[world.person.pk])))
     assert reverse("plans:new_version", args=[agreed.pk]) in page
     assert reverse("plans:agreement", args=[agreed.pk]) not in page
+
+
+# --- An agreed version -------------------------------------------------------------------------
+
+
+def test_an_agreed_version_offers_no_content_change_and_says_why(coach_client, world, plan):
+    domain.record_agreement(plan, TODAY, AgreementMethod.AGREED_IN_MEETING, None)
+    objective = plan.objectives.first()
+    for url in (
+        reverse("plans:person_plans", args=[world.person.pk]),
+        reverse("plans:detail", args=[plan.pk]),
+    ):
+        page = text(coach_client.get(url))
+        assert "La personne a accepté cette version" in page
+        assert reverse("plans:new_version", args=[plan.pk]) in page
+        for hidden in ("plans:objective_add", "plans:agreement"):
+            assert reverse(hidden, args=[plan.pk]) not in page
+        for hidden in ("plans:action_add", "plans:objective_edit", "plans:objective_withdraw"):
+            assert reverse(hidden, args=[objective.pk]) not in page
+        # Following the actions goes on.
+        assert reverse("plans:action_edit", args=[objective.actions.first().pk]) in page
+
+
+def test_an_agreed_version_sends_its_content_pages_back_to_the_plan(coach_client, world, plan):
+    domain.record_agreement(plan, TODAY, AgreementMethod.AGREED_IN_MEETING, None)
+    objective = plan.objectives.first()
+    before = (PlanObjective.objects.count(), PlanAction.objects.count())
+    attempts = [
+        (
+            reverse("plans:objective_add", args=[plan.pk]),
+            {"theme": objective.theme_id, "custom_label": "Après"},
+        ),
+        (
+            reverse("plans:action_add", args=[objective.pk]),
+            {"custom_label": "Après", "carrier": "person", "status": "planned"},
+        ),
+        (
+            reverse("plans:objective_edit", args=[objective.pk]),
+            {"theme": objective.theme_id, "custom_label": "Après"},
+        ),
+        (reverse("plans:objective_withdraw", args=[objective.pk]), {}),
+        (reverse("plans:objective_restore", args=[objective.pk]), {}),
+    ]
+    for url, data in attempts:
+        if "retablir" not in url:
+            response = coach_client.get(url)
+            assert response.status_code == 302 and response["Location"] == reverse(
+                "plans:detail", args=[plan.pk]
+            )
+        response = coach_client.post(url, data, follow=True)
+        assert "a accepté cette version du plan" in text(response), url
+        assert "créez une nouvelle version" in text(response)
+    assert (PlanObjective.objects.count(), PlanAction.objects.count()) == before
+    objective.refresh_from_db()
+    assert (objective.custom_label, objective.withdrawn_at) == ("Retrouver le sommeil", None)
+
+
+def test_on_an_agreed_version_an_action_form_holds_only_its_progress(coach_client, plan):
+    domain.record_agreement(plan, TODAY, AgreementMethod.AGREED_IN_MEETING, None)
+    action = PlanAction.objects.get(custom_label="Voir le médecin")
+    url = reverse("plans:action_edit", args=[action.pk])
+    response = coach_client.get(url)
+    assert set(response.context["form"].fields) == {"version", "status", "outcome_note"}
+    assert "l'action reste telle qu'acceptée" in text(response)
+    data = {
+        "version": 1,
+        "status": ActionStatus.DONE,
+        "outcome_note": "Rendez-vous fait",
+        # Sent anyway (an old page, a crafted request): not part of this form.
+        "custom_label": "Autre chose",
+        "due_date": (TODAY + timedelta(days=60)).isoformat(),
+    }
+    assert coach_client.post(url, data).status_code == 302
+    saved = PlanAction.objects.get(pk=action.pk)
+    assert (saved.status, saved.outcome_note, saved.custom_label, saved.due_date) == (
+        ActionStatus.DONE,
+        "Rendez-vous fait",
+        "Voir le médecin",
+        action.due_date,
+    )
+
+
+# --- Objectives: editing, withdrawing, restoring -----------------------------------------------
+
+
+def test_editing_an_objective_starts_from_it_and_follows_the_rules(coach_client, plan):
+    objective = PlanObjective.objects.get(custom_label="Retrouver le sommeil")
+    url = reverse("plans:objective_edit", args=[objective.pk])
+    form = coach_client.get(url).context["form"]
+    assert (form["theme"].value(), form["custom_label"].value()) == (
+        objective.theme_id,
+        "Retrouver le sommeil",
+    )
+    response = coach_client.post(url, {"theme": objective.theme_id, "custom_label": ""})
+    assert response.status_code == 200
+    assert "Choisissez un objectif du référentiel, ou écrivez-en un." in text(response)
+    item = Objective.objects.national().exclude(theme=objective.theme).first()
+    response = coach_client.post(url, {"theme": objective.theme_id, "objective": item.pk})
+    assert "relève de la thématique" in response.context["form"].errors["objective"][0]
+    objective.refresh_from_db()
+    assert (objective.custom_label, objective.objective_id) == ("Retrouver le sommeil", None)
+
+    response = coach_client.post(url, {"theme": objective.theme_id, "custom_label": "Dormir mieux"})
+    assert response.status_code == 302
+    objective.refresh_from_db()
+    assert objective.label == "Dormir mieux" and objective.actions.count() == 2
+
+
+def test_withdrawing_an_objective_after_confirmation_keeps_it_readable_and_restorable(
+    coach_client, world, plan
+):
+    objective = PlanObjective.objects.get(custom_label="Retrouver le sommeil")
+    url = reverse("plans:objective_withdraw", args=[objective.pk])
+    page = text(coach_client.get(url))
+    assert "Retirer un objectif" in page and "Rien n'est effacé" in page
+    objective.refresh_from_db()
+    assert objective.withdrawn_at is None  # GET only asks
+
+    response = coach_client.post(url, follow=True)
+    page = text(response)
+    assert "est retiré du plan" in page
+    objective.refresh_from_db()
+    assert objective.is_withdrawn and objective.actions.count() == 2
+    assert "retiré du plan" in page and "Voir le médecin" in page  # still readable
+    assert "En retard" not in page  # its late action is no longer awaited
+    restore = reverse("plans:objective_restore", args=[objective.pk])
+    assert restore in page
+    assert reverse("plans:action_add", args=[objective.pk]) not in page
+    assert reverse("plans:action_edit", args=[objective.actions.first().pk]) not in page
+    assert "Voir le médecin" not in text(coach_client.get(reverse("plans:timeline", args=[plan.pk])))
+    # Its pages send back to the plan.
+    response = coach_client.post(
+        reverse("plans:action_add", args=[objective.pk]),
+        {"custom_label": "Encore", "carrier": "person", "status": "planned"},
+        follow=True,
+    )
+    assert "rétablissez-le d'abord" in text(response)
+    assert not PlanAction.objects.filter(custom_label="Encore").exists()
+
+    assert coach_client.get(restore).status_code == 405
+    response = coach_client.post(restore, follow=True)
+    assert "est rétabli dans le plan" in text(response)
+    objective.refresh_from_db()
+    assert not objective.is_withdrawn
+    assert "En retard" in text(response)
+
+
+def test_adding_an_action_with_its_outcome_note(coach_client, plan):
+    objective = plan.objectives.first()
+    url = reverse("plans:action_add", args=[objective.pk])
+    assert "outcome_note" in coach_client.get(url).context["form"].fields
+    data = {
+        "custom_label": "Appel CPAM",
+        "carrier": "coach",
+        "status": "done",
+        "outcome_note": "Dossier envoyé",
+    }
+    assert coach_client.post(url, data).status_code == 302
+    assert objective.actions.get(custom_label="Appel CPAM").outcome_note == "Dossier envoyé"
+
+
+def test_editing_an_action_to_end_before_it_starts_is_refused_and_keeps_it(coach_client, plan):
+    action = PlanAction.objects.get(custom_label="Bilan au CMP")
+    url = reverse("plans:action_edit", args=[action.pk])
+    data = {
+        "version": action.version,
+        "custom_label": action.custom_label,
+        "carrier": action.carrier,
+        "partner": action.partner_id,
+        "planned_start": action.planned_start.isoformat(),
+        "due_date": (action.planned_start - timedelta(days=1)).isoformat(),
+        "status": ActionStatus.IN_PROGRESS,
+        "outcome_note": "Ne doit pas être gardé",
+    }
+    response = coach_client.post(url, data)
+    assert response.status_code == 200
+    assert "ne peut pas précéder le début prévu" in response.context["form"].errors["due_date"][0]
+    assert "ne peut pas précéder le début prévu" in text(response)
+    saved = PlanAction.objects.get(pk=action.pk)
+    assert (saved.due_date, saved.status, saved.outcome_note, saved.version) == (
+        None,
+        ActionStatus.ON_HOLD,
+        "",
+        1,
+    )

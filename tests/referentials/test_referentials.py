@@ -97,3 +97,91 @@ def test_national_items_can_never_be_archived(client, world):
     assert client.post(url).status_code == 404
     national.refresh_from_db()
     assert national.archived_at is None
+
+
+def own_barrier(service, label="Suivi CMP"):
+    return Situation.objects.create(
+        theme=Theme.objects.get(code="sante"), label=label, organisation=service.organisation, service=service
+    )
+
+
+@pytest.mark.parametrize("kind", ["", "a b", "foo", "FREINS"])
+def test_an_unknown_tab_shows_the_barriers_with_working_buttons(client, world, kind):
+    item = own_barrier(world.a1)
+    client.force_login(world.users["head_of_service"])
+    # The service's own items come after the national ones: on the last page.
+    response = client.get(
+        reverse("referentials:service_items", args=[world.a1.pk]), {"type": kind, "page": 99}
+    )
+    assert response.status_code == 200
+    assert response.context["kind"] == "freins"
+    archive = reverse("referentials:service_item_archive", args=[world.a1.pk, "freins", item.pk])
+    assert archive in response.content.decode()
+    assert client.post(archive).status_code == 302
+    item.refresh_from_db()
+    assert item.archived_at is not None
+
+
+def test_each_known_tab_lists_its_own_kind(client, world):
+    objective = Objective.objects.create(
+        theme=Theme.objects.get(code="sante"),
+        label="Objectif d'A1",
+        organisation=world.org_a,
+        service=world.a1,
+    )
+    client.force_login(world.users["head_of_service"])
+    page = client.get(
+        reverse("referentials:service_items", args=[world.a1.pk]), {"type": "objectifs", "page": 99}
+    )
+    assert page.context["kind"] == "objectifs"
+    assert (
+        reverse("referentials:service_item_archive", args=[world.a1.pk, "objectifs", objective.pk])
+        in page.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("tab", "kept"), [("objectifs", "objectifs"), ("actions", "actions"), ("x y", "freins")]
+)
+def test_adding_an_item_comes_back_to_the_same_tab(client, world, tab, kept):
+    client.force_login(world.users["head_of_service"])
+    url = reverse("referentials:service_items", args=[world.a1.pk])
+    theme = Theme.objects.get(code="sante")
+    response = client.post(
+        f"{url}?type={tab}", {"kind": "objectifs", "theme": theme.pk, "label": "Se soigner"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?type={kept}"
+    assert Objective.objects.filter(service=world.a1, label="Se soigner").exists()
+
+
+def test_the_add_form_starts_on_the_kind_of_the_tab(client, world):
+    client.force_login(world.users["head_of_service"])
+    response = client.get(reverse("referentials:service_items", args=[world.a1.pk]), {"type": "actions"})
+    assert response.context["form"]["kind"].value() == "actions"
+
+
+def test_another_services_own_item_can_never_be_archived_or_restored(client, world):
+    elsewhere = own_barrier(world.a2, label="Propre à A2")
+    client.force_login(world.users["head_of_service"])
+    for name in ("referentials:service_item_archive", "referentials:service_item_restore"):
+        # Through the user's own service, and through the other one, which they do not manage.
+        for service in (world.a1, world.a2):
+            assert client.post(reverse(name, args=[service.pk, "freins", elsewhere.pk])).status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.archived_at is None
+
+
+def test_an_unknown_kind_in_an_archive_url_is_not_found(client, world):
+    item = own_barrier(world.a1)
+    client.force_login(world.users["head_of_service"])
+    url = reverse("referentials:service_item_archive", args=[world.a1.pk, "inconnu", item.pk])
+    assert client.post(url).status_code == 404
+    assert (
+        client.get(
+            reverse("referentials:service_item_archive", args=[world.a1.pk, "freins", item.pk])
+        ).status_code
+        == 404
+    )
+    item.refresh_from_db()
+    assert item.archived_at is None

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -14,6 +14,15 @@ def built_in(code: str = "cv") -> WorkshopType:
 def at(days: int = 7, hour: int = 14) -> datetime:
     """An aware datetime `days` from today (negative: in the past), at `hour` local time."""
     return timezone.make_aware(datetime.combine(today() + timedelta(days=days), time(hour)))
+
+
+def next_weekday(weekday: int, after_days: int = 7) -> date:
+    """The first `weekday` (0 is Monday) at least `after_days` from today."""
+    day = today() + timedelta(days=after_days)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+MONDAY = next_weekday(0)  # series start on it: sessions are dated within a year of today
 
 
 class WorkshopTypeFactory(factory.django.DjangoModelFactory):

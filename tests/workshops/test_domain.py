@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,10 +14,29 @@ from filrouge.workshops.models import (
     WorkshopType,
 )
 from tests.pathways.factories import enrol
-from tests.workshops.factories import SessionFactory, WorkshopTypeFactory, at, built_in
+from tests.workshops.factories import (
+    MONDAY,
+    RegistrationFactory,
+    SessionFactory,
+    WorkshopTypeFactory,
+    at,
+    built_in,
+    next_weekday,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = pathways.today()
+
+
+def last_sunday(year: int, month: int) -> date:
+    day = date(year, month, 31)
+    return day - timedelta(days=(day.weekday() - 6) % 7)
+
+
+def next_clock_change() -> date:
+    """The next Sunday the clocks change in Europe (March or October), over a week away."""
+    changes = (last_sunday(year, month) for year in (TODAY.year, TODAY.year + 1) for month in (3, 10))
+    return next(day for day in sorted(changes) if day - timedelta(days=7) > TODAY)
 
 
 def messages(error: ValidationError) -> str:
@@ -29,8 +48,8 @@ def series(world, **overrides):
         "service": world.a1,
         "type": built_in("digital"),
         "weekdays": [1, 3],
-        "first_date": date(2030, 3, 4),  # a Monday
-        "last_date": date(2030, 3, 22),  # the Friday of the third week
+        "first_date": MONDAY,
+        "last_date": MONDAY + timedelta(days=18),  # the Friday of the third week
         "start_time": time(14, 0),
         "duration_minutes": 90,
         "capacity": 6,
@@ -91,14 +110,7 @@ def test_the_facilitator_must_be_of_the_service_team(world):
 def test_tuesdays_and_thursdays_over_three_weeks_make_six_sessions(world):
     sessions = series(world)
     days = [timezone.localtime(s.starts_at).date() for s in sessions]
-    assert days == [
-        date(2030, 3, 5),
-        date(2030, 3, 7),
-        date(2030, 3, 12),
-        date(2030, 3, 14),
-        date(2030, 3, 19),
-        date(2030, 3, 21),
-    ]
+    assert days == [MONDAY + timedelta(days=offset) for offset in (1, 3, 8, 10, 15, 17)]
     assert {timezone.localtime(s.starts_at).time() for s in sessions} == {time(14, 0)}
     stored = WorkshopSession.objects.filter(series__isnull=False)
     assert stored.count() == 6
@@ -107,24 +119,39 @@ def test_tuesdays_and_thursdays_over_three_weeks_make_six_sessions(world):
     }
 
 
-def test_a_series_keeps_local_time_across_the_change_to_summer_time(world):
-    sessions = series(world, weekdays=[6], first_date=date(2030, 3, 24), last_date=date(2030, 4, 7))
+def test_a_series_keeps_local_time_across_a_change_of_clock_time(world):
+    change = next_clock_change()
+    week = timedelta(days=7)
+    sessions = series(world, weekdays=[6], first_date=change - week, last_date=change + week)
     assert [timezone.localtime(s.starts_at).hour for s in sessions] == [14, 14, 14]
+    offsets = {timezone.localtime(s.starts_at).utcoffset() for s in sessions}
+    assert len(offsets) == 2  # the clocks did change in between
 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"last_date": date(2030, 3, 1)}, "last_date", "ne peut pas précéder"),
-        ({"last_date": date(2031, 3, 10)}, "last_date", "au plus 366 jours"),
+        ({"last_date": MONDAY - timedelta(days=3)}, "last_date", "ne peut pas précéder"),
+        ({"last_date": MONDAY + timedelta(days=371)}, "last_date", "au plus 366 jours"),
         (
-            {"weekdays": [0, 1, 2, 3, 4, 5], "last_date": date(2030, 12, 31)},
+            {"weekdays": [0, 1, 2, 3, 4, 5], "last_date": MONDAY + timedelta(days=300)},
             "last_date",
             "séances : 200 au plus",
         ),
         ({"weekdays": []}, "weekdays", "au moins un jour"),
         ({"weekdays": [9]}, "weekdays", "au moins un jour"),
-        ({"weekdays": [5], "last_date": date(2030, 3, 6)}, "weekdays", "Aucun des jours"),
+        ({"weekdays": [5], "last_date": MONDAY + timedelta(days=2)}, "weekdays", "Aucun des jours"),
+        # Within a year of today, either way, as meetings.
+        (
+            {"first_date": TODAY - timedelta(days=400), "last_date": TODAY - timedelta(days=390)},
+            "first_date",
+            "à plus d'un an d'aujourd'hui",
+        ),
+        (
+            {"first_date": TODAY + timedelta(days=300), "last_date": TODAY + timedelta(days=400)},
+            "last_date",
+            "à plus d'un an d'aujourd'hui",
+        ),
     ],
 )
 def test_a_series_out_of_bounds_is_refused_and_creates_nothing(world, overrides, field, message):
@@ -135,7 +162,8 @@ def test_a_series_out_of_bounds_is_refused_and_creates_nothing(world, overrides,
 
 
 def test_a_whole_year_of_one_weekday_is_accepted(world):
-    sessions = series(world, weekdays=[2], first_date=date(2030, 1, 1), last_date=date(2031, 1, 1))
+    first = next_weekday(2, after_days=-6)  # the last Wednesday, today at the latest
+    sessions = series(world, weekdays=[2], first_date=first, last_date=first + timedelta(days=365))
     assert len(sessions) == 53
 
 
@@ -304,3 +332,75 @@ def test_a_facilitator_outside_case_roles_is_not_offered(world):
             by=None,
             facilitator=world.users["funder_viewer"],
         )
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+
+def new_session(world, starts_at):
+    return domain.create_session(
+        service=world.a1, type=built_in(), starts_at=starts_at, duration_minutes=60, capacity=5, by=None
+    )
+
+
+def update(session, **changes):
+    """`update_session` with the session's current values, but for `changes`."""
+    current = {
+        "starts_at": session.starts_at,
+        "duration_minutes": session.duration_minutes,
+        "place": session.place,
+        "facilitator": session.facilitator,
+        "capacity": session.capacity,
+    }
+    return domain.update_session(session, **(current | changes))
+
+
+@pytest.mark.parametrize("days", [400, -400])
+def test_a_session_more_than_a_year_away_is_refused_like_a_meeting(world, days):
+    with pytest.raises(ValidationError) as refused:
+        new_session(world, at(days))
+    assert refused.value.message_dict["starts_at"] == [
+        "Cette date est à plus d'un an d'aujourd'hui : vérifiez-la."
+    ]
+    assert not WorkshopSession.objects.exists()
+    assert new_session(world, at(360 if days > 0 else -360)).pk
+
+
+def test_moving_a_session_more_than_a_year_away_is_refused(world):
+    session = SessionFactory(service=world.a1, starts_at=at(7))
+    with pytest.raises(ValidationError) as refused:
+        update(session, starts_at=at(400), place="Ailleurs")
+    assert "à plus d'un an d'aujourd'hui" in " ".join(refused.value.message_dict["starts_at"])
+    session.refresh_from_db()
+    assert (session.starts_at, session.place) == (at(7), "Salle Jean Moulin")
+
+
+def test_an_old_session_keeps_its_other_details_editable(world):
+    old = SessionFactory(service=world.a1, starts_at=at(-400))
+    update(old, place="Salle B")
+    old.refresh_from_db()
+    assert old.place == "Salle B"
+
+
+def test_a_session_whose_attendance_is_recorded_cannot_move_to_a_date_to_come(world):
+    session = SessionFactory(service=world.a1, starts_at=at(-1))
+    registration = RegistrationFactory(session=session, enrolment=world.enrolment)
+    domain.record_attendance(session, {registration: Attendance.PRESENT}, None)
+    with pytest.raises(ValidationError) as refused:
+        update(session, starts_at=at(3))
+    assert "Les présences de cette séance sont déjà notées" in " ".join(
+        refused.value.message_dict["starts_at"]
+    )
+    session.refresh_from_db()
+    assert session.starts_at == at(-1)
+    update(session, starts_at=at(-2))  # put right to another past day: allowed
+    session.refresh_from_db()
+    assert session.starts_at == at(-2)
+
+
+def test_a_session_with_no_attendance_recorded_may_move_ahead(world):
+    session = SessionFactory(service=world.a1, starts_at=at(-1))
+    RegistrationFactory(session=session, enrolment=world.enrolment)  # registered, no mark yet
+    update(session, starts_at=at(3))
+    session.refresh_from_db()
+    assert session.starts_at == at(3)

@@ -17,7 +17,7 @@ from filrouge.workshops.models import (
     WorkshopType,
 )
 from tests.pathways.factories import enrol
-from tests.workshops.factories import SessionFactory, WorkshopTypeFactory, at, built_in
+from tests.workshops.factories import MONDAY, SessionFactory, WorkshopTypeFactory, at, built_in
 
 pytestmark = pytest.mark.django_db
 
@@ -259,7 +259,7 @@ def test_creating_a_session(coach_client, world):
 def test_a_bad_session_is_refused_with_a_message(coach_client, world, field, value, message):
     data = {
         "type": built_in("digital").pk,
-        "starts_at": "2030-05-06T14:00",
+        "starts_at": f"{MONDAY.isoformat()}T14:00",
         "duration_minutes": 90,
         "capacity": 6,
     }
@@ -274,8 +274,8 @@ def test_creating_a_series_with_weekday_checkboxes(coach_client, world):
     data = {
         "type": built_in("reading").pk,
         "weekdays": ["1", "3"],
-        "first_date": "2030-03-04",
-        "last_date": "2030-03-22",
+        "first_date": MONDAY.isoformat(),
+        "last_date": (MONDAY + timedelta(days=18)).isoformat(),
         "start_time": "10:00",
         "duration_minutes": 60,
         "capacity": 5,
@@ -286,7 +286,7 @@ def test_creating_a_series_with_weekday_checkboxes(coach_client, world):
     response = coach_client.post(url, data, follow=True)
     assert "6 séances" in text(response)
     assert WorkshopSession.objects.filter(series__weekdays=[1, 3]).count() == 6
-    refused = coach_client.post(url, data | {"last_date": "2030-03-01"})
+    refused = coach_client.post(url, data | {"last_date": (MONDAY - timedelta(days=3)).isoformat()})
     assert "ne peut pas précéder" in text(refused)
     assert WorkshopSession.objects.count() == 6
 
@@ -315,6 +315,29 @@ def test_editing_a_session_raises_places_and_promotes(coach_client, world):
     assert "2 personnes sont déjà inscrites" in text(refused)
     session.refresh_from_db()
     assert (session.place, session.capacity) == ("Grande salle", 2)  # nothing half-written
+
+
+def test_moving_a_session_already_attended_to_a_date_to_come_is_refused_on_the_page(coach_client, world):
+    session = started(SessionFactory(service=world.a1))
+    Registration.objects.create(
+        organisation=world.org_a,
+        session=session,
+        enrolment=world.enrolment,
+        status=RegistrationStatus.REGISTERED,
+        registered_at=timezone.now(),
+        attendance=Attendance.PRESENT,
+    )
+    data = {
+        "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT14:00"),
+        "duration_minutes": 120,
+        "place": "Grande salle",
+        "capacity": 8,
+    }
+    refused = coach_client.post(reverse("workshops:session_edit", args=[session.pk]), data)
+    assert refused.status_code == 200
+    assert "Les présences de cette séance sont déjà notées" in text(refused)
+    session.refresh_from_db()
+    assert (session.starts_at, session.place) == (at(-1), "Salle Jean Moulin")  # nothing half-written
 
 
 def test_cancelling_a_session_asks_for_a_reason(coach_client, world):
