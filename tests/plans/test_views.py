@@ -109,7 +109,8 @@ def test_the_plan_page_costs_the_same_queries_for_many_actions(coach_client, wor
     with CaptureQueriesContext(connection) as many:
         response = coach_client.get(url)
     assert response.status_code == 200
-    assert len(many.captured_queries) == len(few.captured_queries) <= 15
+    # 16: with the navigation's one question to the policy (does the user work cases anywhere?).
+    assert len(many.captured_queries) == len(few.captured_queries) <= 16
 
 
 def test_the_detail_and_timeline_pages_stay_within_a_few_queries(
@@ -120,7 +121,7 @@ def test_the_detail_and_timeline_pages_stay_within_a_few_queries(
     coach_client.get(reverse("plans:detail", args=[plan.pk]))
     with django_assert_max_num_queries(15):
         coach_client.get(reverse("plans:detail", args=[plan.pk]))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the navigation's question included
         coach_client.get(reverse("plans:timeline", args=[plan.pk]))
 
 
