@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.forms import DateInput, DateTimeInput, VersionedModelForm
@@ -182,8 +183,9 @@ class CaseloadFilterForm(forms.Form):
         "name": ("person__birth_name", "person__first_name"),
         "phase": ("phase_order", "person__birth_name"),
         "contact": ("contact_reference", "person__birth_name"),
-        "appointment": ("next_appointment_at", "person__birth_name"),
-        "end": ("planned_end_date", "person__birth_name"),
+        # Those with no appointment or no planned end come last, on SQLite as on PostgreSQL.
+        "appointment": (F("next_appointment_at").asc(nulls_last=True), "person__birth_name"),
+        "end": (F("planned_end_date").asc(nulls_last=True), "person__birth_name"),
     }
     q = forms.CharField(label=_("Rechercher un nom"), max_length=100, required=False)
     phase = forms.ChoiceField(

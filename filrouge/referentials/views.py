@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,7 +51,9 @@ def service_items(request, pk):
         return redirect(items_url(service, kind))
     model = KINDS[kind]
     items = model.objects.for_service(service, include_archived=True).select_related("theme")
-    page, params = paginate(request, items.order_by("service", "theme__label", "label"), 50)
+    # National items first, then the service's own: NULLs sort first on SQLite, last on PostgreSQL.
+    ordered = items.order_by(F("service").asc(nulls_first=True), "theme__label", "label")
+    page, params = paginate(request, ordered, 50)
     own = model.objects.filter(service=service).count()
     context = {"service": service, "form": form, "page": page, "params": params, "kind": kind, "own": own}
     return render(request, "referentials/service_items.html", context)

@@ -116,6 +116,18 @@ def test_the_caseload_can_be_filtered_by_phase_and_sorted(client, service, coach
     assert [row.person.birth_name for row in rows] == ["Anselme", "Bernard"]  # the oldest contact first
 
 
+def test_people_with_no_appointment_or_no_planned_end_sort_last(client, service, coach):
+    booked = at_phase(service, coach, Phase.PROFILE, 3, birth_name="Zola")
+    at_phase(service, coach, Phase.PROFILE, 3, birth_name="Abel")
+    Enrolment.objects.filter(pk=booked.pk).update(next_appointment_at=timezone.now() + timedelta(days=2))
+    Enrolment.objects.exclude(pk=booked.pk).update(planned_end_date=None)
+    Enrolment.objects.filter(pk=booked.pk).update(planned_end_date=domain.today() + timedelta(days=30))
+    client.force_login(coach)
+    for sort in ("appointment", "end"):
+        rows = client.get(reverse("core:home"), {"sort": sort}).context["page"].object_list
+        assert [row.person.birth_name for row in rows] == ["Zola", "Abel"], sort
+
+
 def test_bad_filter_values_are_ignored_not_errors(client, service, coach):
     client.force_login(coach)
     for params in ({"alert": "pirate"}, {"sort": "password"}, {"phase": "x" * 300}, {"page": "abc"}):
