@@ -114,34 +114,55 @@ def first_service() -> Service:
 # --- a. Each account lands on the home page of its roles -------------------------------------------
 
 
-@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda account: account.local_part)
-def test_each_demo_account_logs_in_and_lands_on_the_home_of_its_roles(page, live_server, demo, account):
-    address = email(account.local_part)
-    assert address in {row["email"] for row in demo}
-    roles = roles_of(address)
-    path, heading = expected_home(roles)
+# The demo is loaded once for all the cases of one test (each loading costs seconds): every case
+# is still tried, from a browser with no cookie, and every failure is reported together.
 
-    log_in(page, live_server, address)
 
-    assert path_of(page) == path, f"{address} ({', '.join(sorted(roles))}) landed on {path_of(page)}"
-    expect(page.locator("h1")).to_have_text(heading)
+def check_each(page, cases, check, name=str) -> None:
+    failures = []
+    for case in cases:
+        page.context.clear_cookies()
+        try:
+            check(case)
+        except AssertionError as failure:
+            failures.append(f"{name(case)}: {failure}")
+    assert not failures, "\n".join(failures)
+
+
+def for_each_account(page, check) -> None:
+    check_each(page, [email(a.local_part) for a in ACCOUNTS], check)
+
+
+def test_each_demo_account_logs_in_and_lands_on_the_home_of_its_roles(page, live_server, demo):
+    printed = {row["email"] for row in demo}
+
+    def lands_home(address):
+        assert address in printed
+        roles = roles_of(address)
+        path, heading = expected_home(roles)
+        log_in(page, live_server, address)
+        assert path_of(page) == path, f"{address} ({', '.join(sorted(roles))}) landed on {path_of(page)}"
+        expect(page.locator("h1")).to_have_text(heading)
+
+    for_each_account(page, lands_home)
 
 
 # --- b. Every page of each account's navigation passes axe -----------------------------------------
 
 
-@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda account: account.local_part)
-def test_every_page_of_the_navigation_passes_axe(page, live_server, demo, account):
-    sign_in(page, live_server, email(account.local_part))
-    visit(page, live_server, "/")
-    links = page.locator(f"{MAIN_NAV} a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert links, "the main navigation is empty"
+def test_every_page_of_the_navigation_passes_axe(page, live_server, demo):
+    def navigation_passes_axe(address):
+        sign_in(page, live_server, address)
+        visit(page, live_server, "/")
+        links = page.locator(f"{MAIN_NAV} a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert links, "the main navigation is empty"
+        for path in [*links, "/compte/", "/mot-de-passe/changer/"]:
+            if path_of(page) != path:
+                visit(page, live_server, path)
+            assert path_of(page) == path
+            assert_accessible(page)
 
-    for path in [*links, "/compte/", "/mot-de-passe/changer/"]:
-        if path_of(page) != path:
-            visit(page, live_server, path)
-        assert path_of(page) == path
-        assert_accessible(page)
+    for_each_account(page, navigation_passes_axe)
 
 
 # --- c. The administrator's other pages, the public pages, the error page --------------------------
@@ -200,11 +221,13 @@ ADMIN_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("show", ADMIN_PAGES, ids=lambda show: show.__name__)
-def test_administration_pages_pass_axe(page, live_server, demo, show):
-    sign_in(page, live_server, email("admin"))
-    show(page, live_server)
-    assert_accessible(page)
+def test_administration_pages_pass_axe(page, live_server, demo):
+    def passes_axe(show):
+        sign_in(page, live_server, email("admin"))
+        show(page, live_server)
+        assert_accessible(page)
+
+    check_each(page, ADMIN_PAGES, passes_axe, name=lambda show: show.__name__)
 
 
 def login_page(page, live_server):
@@ -222,10 +245,12 @@ def password_reset(page, live_server):
     visit(page, live_server, "/mot-de-passe/oubli/")
 
 
-@pytest.mark.parametrize("show", [login_page, login_failed, password_reset], ids=lambda show: show.__name__)
-def test_public_pages_pass_axe(page, live_server, demo, show):
-    show(page, live_server)
-    assert_accessible(page)
+def test_public_pages_pass_axe(page, live_server, demo):
+    def passes_axe(show):
+        show(page, live_server)
+        assert_accessible(page)
+
+    check_each(page, [login_page, login_failed, password_reset], passes_axe, name=lambda show: show.__name__)
 
 
 # --- d. Keyboard -----------------------------------------------------------------------------------
