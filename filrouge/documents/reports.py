@@ -73,9 +73,9 @@ def support_report(enrolment) -> Report:
     plan = ActionPlan.objects.filter(enrolment=enrolment, superseded_at__isnull=True).first()
     actions = list(
         # A withdrawn objective is left out, as in the action plan's own document.
-        PlanAction.objects.filter(objective__plan=plan, objective__withdrawn_at__isnull=True).select_related(
-            "action_kind", "objective__theme"
-        )
+        PlanAction.objects.in_plan()
+        .filter(objective__plan=plan)
+        .select_related("action_kind", "objective__theme")
         if plan
         else []
     )

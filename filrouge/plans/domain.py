@@ -325,7 +325,7 @@ def record_agreement(plan: ActionPlan, on, method, by) -> ActionPlan:
             )
             % {"day": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")}
         )
-    if not plan.objectives.filter(withdrawn_at__isnull=True).exists():
+    if not plan.objectives.in_plan().exists():
         raise ValidationError(_("Ajoutez au moins un objectif avant d'enregistrer l'accord de la personne."))
     if method not in AgreementMethod.values:
         raise ValidationError({"agreement_method": _("Indiquez comment la personne a donné son accord.")})
@@ -423,7 +423,7 @@ def plan_outline(plan: ActionPlan, include_withdrawn: bool = False) -> list[Them
 
     Used by the plan's pages (with the withdrawn objectives, shown as such) and by its printout
     (without: they are no longer part of the plan)."""
-    objectives = plan.objectives.all() if include_withdrawn else plan.objectives.filter(withdrawn_at=None)
+    objectives = plan.objectives.all() if include_withdrawn else plan.objectives.in_plan()
     objectives = objectives.select_related("theme", "objective").prefetch_related(
         Prefetch(
             "actions",

@@ -114,6 +114,12 @@ class ActionPlan(models.Model):
         return timezone.localdate(self.created_at)
 
 
+class PlanObjectiveQuerySet(models.QuerySet):
+    def in_plan(self):
+        """The objectives still part of their plan: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class PlanObjective(models.Model):
     """An objective of the plan, under a theme: from the referential, or written freely."""
 
@@ -134,6 +140,8 @@ class PlanObjective(models.Model):
     position = models.PositiveIntegerField(default=0)
     # Withdrawn from the plan, never deleted: it stays readable with its actions, and can come back.
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True, editable=False)
+
+    objects = PlanObjectiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("objectif du plan")
@@ -162,14 +170,15 @@ class PlanObjective(models.Model):
 
 
 class PlanActionQuerySet(models.QuerySet):
+    def in_plan(self):
+        """The actions of objectives still part of their plan (a withdrawn one takes its actions)."""
+        return self.filter(objective__withdrawn_at__isnull=True)
+
     def overdue_on(self, day):
         """Actions late on `day`: in the current version of a plan, towards an objective still in
         it, past their due date while planned or under way (the rule of `PlanAction.is_overdue`)."""
-        return self.filter(
-            objective__plan__superseded_at__isnull=True,
-            objective__withdrawn_at__isnull=True,
-            status__in=OVERDUE_STATUSES,
-            due_date__lt=day,
+        return self.in_plan().filter(
+            objective__plan__superseded_at__isnull=True, status__in=OVERDUE_STATUSES, due_date__lt=day
         )
 
 

@@ -123,9 +123,9 @@ def timeline(request, pk):
     """The plan as a timeline: its actions month by month, and where today stands."""
     plan = reachable_plan(request, pk)
     actions = list(
-        PlanAction.objects.filter(objective__plan=plan, objective__withdrawn_at=None).select_related(
-            "objective__theme", "objective__objective", "action_kind", "partner"
-        )
+        PlanAction.objects.in_plan()
+        .filter(objective__plan=plan)
+        .select_related("objective__theme", "objective__objective", "action_kind", "partner")
     )
     day = today()
     context = {
