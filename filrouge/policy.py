@@ -25,10 +25,12 @@ class Action(StrEnum):
     MANAGE_CASELOADS = "manage_caseloads"  # every coach's caseload in the service, reassignment
     VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
     MANAGE_REFERENTIAL = "manage_referential"  # the service's own barriers, objectives and actions
+    EXERCISE_RIGHTS = "exercise_rights"  # a person's GDPR rights: their data export, erasure, anonymisation
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
     MANAGE_ORGANISATION = "manage_organisation"  # the organisation's details and its services
+    VIEW_AUDIT = "view_audit"  # the audit trail: who accessed what, for the data protection officer
 
 
 CASE_ROLES = frozenset(
@@ -44,6 +46,7 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CASELOADS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
     Action.MANAGE_REFERENTIAL: frozenset({Role.HEAD_OF_SERVICE}),
+    Action.EXERCISE_RIGHTS: frozenset({Role.HEAD_OF_SERVICE}),
 }
 DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
 ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
@@ -52,6 +55,7 @@ ORGANISATION_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_ORGANISATION: frozenset({Role.DIRECTOR}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ORG_ADMIN}),
     Action.MANAGE_ORGANISATION: frozenset({Role.ORG_ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.DPO}),
 }
 
 
@@ -223,6 +227,12 @@ def is_case_worker(user) -> bool:
     return cached
 
 
+def requires_two_factor(user) -> bool:
+    """Whoever can read case content, or the audit trail that names the people, signs in with a
+    second factor."""
+    return is_case_worker(user) or can(user, Action.VIEW_AUDIT)
+
+
 def require_case_worker(user) -> None:
     if not is_case_worker(user):
         raise PermissionDenied
@@ -330,3 +340,116 @@ def scoped_attachments(
     return queryset.filter(person__in=scoped_people(user, action)).filter(
         Q(enrolment__isnull=True) | Q(enrolment__service__in=services)
     )
+
+
+# --- The person's rights -----------------------------------------------------------------------
+# A person's GDPR rights (their data export, erasure, anonymisation) are exercised for the
+# organisation by a head of service of a service where the person has a pathway, or a director.
+# The export holds what that user may read; erasing or anonymising touches the whole record, so
+# it needs the right in every (active) service where the person has a pathway.
+
+
+def scoped_rights_people(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The people whose rights the user may exercise (their data export)."""
+    return scoped_people(user, Action.EXERCISE_RIGHTS, queryset)
+
+
+def may_exercise_rights(user, person) -> bool:
+    return scoped_rights_people(user).filter(pk=person.pk).exists()
+
+
+def scoped_removable_people(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The people the user may erase or anonymise: no pathway of theirs in an active service is
+    out of the user's reach (a head of service of one of two services asks the director)."""
+    from filrouge.pathways.models import Enrolment
+
+    elsewhere = Enrolment.objects.filter(person=OuterRef("pk"), service__archived_at__isnull=True).exclude(
+        service__in=scoped_services(user, Action.EXERCISE_RIGHTS)
+    )
+    return scoped_rights_people(user, queryset).exclude(Exists(elsewhere))
+
+
+def may_remove_person_data(user, person) -> bool:
+    return scoped_removable_people(user).filter(pk=person.pk).exists()
+
+
+# --- Consent ---
+# A person's consents to share and their disclosure decisions for employers are case records of
+# the person: read by whoever reaches the person (`scoped_people`), recorded by whoever may edit
+# their case in a service of one of their pathways. What may leave the service for a third
+# party is decided here, from the person's latest decision only.
+
+
+def scoped_consents(user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES) -> QuerySet:
+    from filrouge.consents.models import Consent
+
+    queryset = Consent.objects.all() if queryset is None else queryset
+    return queryset.filter(person__in=scoped_people(user, action))
+
+
+def scoped_disclosures(
+    user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES
+) -> QuerySet:
+    from filrouge.consents.models import Disclosure
+
+    queryset = Disclosure.objects.all() if queryset is None else queryset
+    return queryset.filter(person__in=scoped_people(user, action))
+
+
+def may_record_consents(user, person) -> bool:
+    """Recording or withdrawing a consent, or a disclosure decision: EDIT_CASES in a service of
+    one of the person's pathways."""
+    return scoped_people(user, Action.EDIT_CASES).filter(pk=person.pk).exists()
+
+
+def may_share(person, purpose, recipient=None, on=None) -> bool:
+    """May something go to a third party for `purpose` (and to `recipient`, a partner contact or,
+    for the employer purpose, a name, when the purpose names one)? Only if the person's latest
+    decision about it, on `on` (today), is a consent given: never asked or withdrawn is no."""
+    from filrouge.consents.domain import current_consent
+
+    consent = current_consent(person, purpose, recipient, on=on)
+    return consent is not None and consent.is_given
+
+
+# --- Audit ---
+# The audit trail is read by the organisation's data protection officer (VIEW_AUDIT), across
+# its services, and only within their organisation. The people and accounts it names are found
+# through these functions too: the officer sees names, never the case content.
+
+
+def scoped_audit_entries(user, queryset: QuerySet | None = None) -> QuerySet:
+    from filrouge.audit.models import AuditEntry
+
+    queryset = AuditEntry.objects.all() if queryset is None else queryset
+    if not can(user, Action.VIEW_AUDIT):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_audit_people(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisation's people, to search the trail by name."""
+    from filrouge.people.models import Person
+
+    queryset = Person.objects.all() if queryset is None else queryset
+    if not can(user, Action.VIEW_AUDIT):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_audit_accounts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisation's staff accounts, deactivated ones included, to read what each did."""
+    queryset = User.objects.all() if queryset is None else queryset
+    if not can(user, Action.VIEW_AUDIT):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_audit_chains(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisation's chains, with the outcome of their last verification."""
+    from filrouge.audit.models import ChainHead
+
+    queryset = ChainHead.objects.all() if queryset is None else queryset
+    if not can(user, Action.VIEW_AUDIT):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,14 +65,16 @@ if env_bool("BEHIND_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts: the app's own files only. Every <script> tag also carries the request's nonce
+# (`{{ csp_nonce }}`), so no page ever needs 'unsafe-inline'; inline code stays blocked.
 SECURE_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
-    "base-uri": ["'none'"],
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
 }
 
 INSTALLED_APPS = [
@@ -93,6 +96,9 @@ INSTALLED_APPS = [
     "filrouge.journal",
     "filrouge.workshops",
     "filrouge.documents",
+    "filrouge.consents",
+    "filrouge.privacy",
+    "filrouge.audit",
     "filrouge.seed",
 ]
 
@@ -110,6 +116,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "filrouge.accounts.middleware.SessionLifetimeMiddleware",
+    # Case workers finish signing in with their second factor before any other page.
+    "filrouge.accounts.middleware.TwoFactorMiddleware",
+    # Who read which person's record, note, document or export; refused attempts too.
+    "filrouge.audit.middleware.AuditMiddleware",
     # Deny by default: every view needs a logged-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,6 +205,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Sensitive fields (health information, confidential notes) are encrypted with these keys,
+# kept outside the database (filrouge.core.crypto). A local installation creates its key file
+# on first use; production gives FILROUGE_ENCRYPTION_KEYS or a key file it made itself.
+ENCRYPTION_KEYS = env_list("FILROUGE_ENCRYPTION_KEYS", [])
+ENCRYPTION_KEY_FILE = Path(os.environ.get("FILROUGE_KEY_FILE", VAR_DIR / "encryption_keys"))
+ENCRYPTION_KEY_FILE_CREATE = env_bool("FILROUGE_CREATE_KEY_FILE", not HTTPS)
+
+# Two-factor authentication (TOTP, recovery codes) for whoever can read case content.
+TWO_FACTOR_REQUIRED = env_bool("FILROUGE_REQUIRE_2FA", True)
+# Access entries of the audit trail are purged after this many days (`filrouge audit purge`).
+AUDIT_ACCESS_RETENTION_DAYS = env_int("FILROUGE_AUDIT_ACCESS_DAYS", 365)
 
 # Attached files (CVs, signed agreements): outside the static root, served only through a view
 # that asks the policy module.

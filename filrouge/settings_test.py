@@ -21,3 +21,8 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 # Uploaded files of a test run go to a throwaway directory, never to the demo's var/.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="filrouge-test-uploads-"))
+# A fixed key, for tests only (tests that change keys call crypto.reset_keys()).
+ENCRYPTION_KEYS = ["dGVzdC1rZXktZmlscm91Z2UtMDAwMDAwMDAwMDAwMDA="]
+# Two-factor authentication is asked of case workers in production; tests that prove it turn
+# it on (tests/accounts/test_two_factor.py), the rest sign in with force_login.
+TWO_FACTOR_REQUIRED = False

@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("filrouge.journal.urls")),
     path("", include("filrouge.workshops.urls")),
     path("", include("filrouge.documents.urls")),
+    path("", include("filrouge.consents.urls")),
+    path("", include("filrouge.privacy.urls")),
+    path("", include("filrouge.audit.urls")),
     # The language switch works before login too (the login page has it).
     path("langue/", login_not_required(set_language), name="set_language"),
 ]

@@ -27,7 +27,8 @@ SERVICE_ROLES = [
 class World:
     """Two organisations: A with services A1 and A2, B with service B1.
 
-    `users` holds one account per role in A1 (directors and administrators across A), and
+    `users` holds one account per role in A1 (directors, administrators and the data
+    protection officer across A), and
     the outsiders: a coach of A2, a coach and an administrator of B. A person is supported in
     A1 (`enrolment`, led by A1's coach), with a referent (`contact`) and a suspension.
     """
@@ -47,6 +48,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
     org_a, org_b = OrganisationFactory(name="Organisation A"), OrganisationFactory(name="Organisation B")
     w = World(
         org_a=org_a,
@@ -59,6 +64,7 @@ def world(db) -> World:
         w.users[role.value] = staff(role, w.a1, email=f"{role.value}@a.example")
     w.users["director"] = staff(Role.DIRECTOR, organisation=org_a, email="director@a.example")
     w.users["org_admin"] = staff(Role.ORG_ADMIN, organisation=org_a, email="admin@a.example")
+    w.users["dpo"] = staff(Role.DPO, organisation=org_a, email="dpo@a.example")
     w.users["other_service_coach"] = staff(Role.COACH, w.a2, email="coach@a2.example")
     w.users["other_org_coach"] = staff(Role.COACH, w.b1, email="coach@b.example")
     w.users["other_org_admin"] = staff(Role.ORG_ADMIN, organisation=org_b, email="admin@b.example")

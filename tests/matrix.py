@@ -15,6 +15,7 @@ SUBJECTS = [
     "funder_viewer",
     "director",
     "org_admin",
+    "dpo",
     "other_service_coach",
     "other_org_coach",
     "other_org_admin",

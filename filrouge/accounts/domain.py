@@ -109,6 +109,33 @@ def deactivate(user: User, by: User) -> int:
     return end_all_sessions(user)
 
 
+def reset_second_factor(user: User, by: User) -> int:
+    """For a staff member who lost both their authenticator and their recovery codes: removes
+    them and ends the account's sessions; the next sign-in asks for a new enrolment where the
+    second factor is required. Returns how many sessions were ended."""
+    from filrouge.accounts import two_factor
+    from filrouge.audit import api as audit
+
+    if user.pk == by.pk:
+        raise ValidationError(
+            _("Pour votre propre compte, passez par « Mon compte » : vos codes de secours y sont gérés."),
+            code="self",
+        )
+    if not two_factor.has_device(user):
+        raise ValidationError(_("Ce compte n'a pas de double authentification à réinitialiser."), code="none")
+    two_factor.disable(user)
+    audit.record(
+        "update",
+        organisation_id=user.organisation_id,
+        object_type="accounts.user",
+        object_id=user.pk,
+        changes={"second_factor": ["configured", "reset"]},
+        user=by,
+        detail="second factor reset by an administrator",
+    )
+    return end_all_sessions(user)
+
+
 def reactivate(user: User) -> None:
     user.is_active = True
     user.deactivated_at = None

@@ -1,9 +1,12 @@
+import copy
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.accounts import throttle
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Role, Service
 from filrouge.pathways.caseload import TARGET_PER_FULL_TIME_COACH
@@ -30,6 +33,63 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return User.objects.normalize_email(self.cleaned_data["username"])
+
+    def clean(self):
+        # Checked before the password: during a lockout even the right password is refused.
+        username = self.cleaned_data.get("username")
+        if username and self.cleaned_data.get("password"):
+            remaining = throttle.lockout_remaining(self.request, username)
+            if remaining is not None:
+                raise forms.ValidationError(throttle.lockout_message(remaining), code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if username:
+                throttle.record_failure(self.request, username)
+            raise
+
+
+class CodeForm(forms.Form):
+    """The second factor: a code of the authenticator application, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=32,
+        help_text=_(
+            "Les 6 chiffres affichés par votre application d'authentification, "
+            "ou l'un de vos codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+
+
+class EnrolmentForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code affiché par l'application"),
+        max_length=12,
+        help_text=_("6 chiffres, renouvelés toutes les 30 secondes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
 
 
 class SearchForm(forms.Form):

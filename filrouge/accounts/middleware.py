@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filrouge.accounts import two_factor
 from filrouge.accounts.sessions import session_expired, touch
 
 
@@ -21,3 +25,47 @@ class SessionLifetimeMiddleware:
                 return redirect_to_login(request.get_full_path())
             touch(request.session)
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """An account whose access needs a second factor (`policy.requires_two_factor`) and that has
+    none yet reaches only the pages to set one up, until it does."""
+
+    # Setting up needs a recent password (re-authentication); the rest never holds case data.
+    OPEN_VIEWS = frozenset(
+        {
+            "accounts:two_factor_setup",
+            "accounts:reauthenticate",
+            "accounts:logout",
+            "set_language",
+            "core:healthz",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and not self.is_open(request.path_info)
+            and two_factor.is_required(request.user)
+            and not two_factor.has_device(request.user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Votre compte donne accès à des données personnelles sensibles : activez la "
+                    "double authentification pour continuer."
+                ),
+            )
+            return redirect("accounts:two_factor_setup")
+        return self.get_response(request)
+
+    def is_open(self, path: str) -> bool:
+        if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            return resolve(path).view_name in self.OPEN_VIEWS
+        except Resolver404:
+            return False

@@ -1,9 +1,12 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.crypto import EncryptedTextField
 
 
 class UserQuerySet(models.QuerySet):
@@ -80,3 +83,69 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"session of user {self.user_id}"
+
+
+# --- Second factor and brute-force protection ---------------------------------------------------
+
+
+class TotpDeviceQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True)
+
+
+class TotpDevice(models.Model):
+    """An authenticator application (RFC 6238). A device is pending until the user types a first
+    code from it; confirming a new one replaces the old, so a lost phone can be swapped."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="totp_devices")
+    # Kept encrypted with the keys outside the database: a copy of the database alone gives
+    # no one the codes.
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step a code was accepted for: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+
+    objects = TotpDeviceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(confirmed_at__isnull=False), name="totp_one_confirmed_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(confirmed_at__isnull=True), name="totp_one_pending_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"TOTP device of user {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the phone is not at hand. Only a salted hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"recovery code of user {self.user_id}"
+
+
+class AuthFailure(models.Model):
+    """A failed password or code, counted per account and per address (each a keyed hash, so the
+    table names neither) for the lockout of `accounts.throttle`."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="authfailure_key_at")]
+
+    def __str__(self):
+        return f"failure at {self.at:%Y-%m-%d %H:%M}"

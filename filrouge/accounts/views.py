@@ -1,29 +1,162 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from filrouge import policy
-from filrouge.accounts import domain
-from filrouge.accounts.forms import InviteForm, LoginForm, ProfileForm, RoleForm, SearchForm
+from filrouge.accounts import domain, throttle, two_factor
+from filrouge.accounts.forms import (
+    CodeForm,
+    EnrolmentForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+    ReauthenticationForm,
+    RoleForm,
+    SearchForm,
+)
+from filrouge.accounts.reauth import mark_recent_auth, recent_auth_required
 from filrouge.accounts.tokens import invitation_token_generator
 from filrouge.core.pagination import paginate, wants_fragment
 from filrouge.organisations.models import Membership
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
 # --- Signing in and out, passwords --------------------------------------------------------------
+
+
+def safe_next(request, candidate, default: str) -> str:
+    """`next` only when it stays on this site; otherwise the default page."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
+
+
+def signed_in(request, user) -> None:
+    """A sign-in completed with every factor the account has: the slate is clean, and the user
+    counts as having just proved who they are (no re-authentication for the next minutes)."""
+    throttle.record_success(request, user.email)
+    mark_recent_auth(request)
+
+
+def ask_for_code(request, user, next_url: str, backend: str):
+    two_factor.start_pending_login(request, user, next_url, backend)
+    return redirect("accounts:login_code")
 
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
+    """The first step: the password. An account with an authenticator goes on to the code page
+    before the session is signed in."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        two_factor.clear_pending_login(self.request)
+        if two_factor.has_device(user):
+            return ask_for_code(self.request, user, self.get_success_url(), user.backend)
+        response = super().form_valid(form)
+        signed_in(self.request, user)
+        return response
+
+
+@login_not_required
+def login_code(request):
+    """The second step of signing in: a code of the authenticator, or a recovery code."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    was_pending = two_factor.SESSION_PENDING in request.session
+    found = two_factor.pending_login(request)
+    if found is None:
+        if was_pending:
+            messages.info(request, _("Le délai pour saisir le code est dépassé : reconnectez-vous."))
+        return redirect("accounts:login")
+    user, pending = found
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        remaining = throttle.lockout_remaining(request, user.email)
+        kind = None if remaining is not None else two_factor.verify(user, form.cleaned_data["code"])
+        if remaining is not None:
+            form.add_error(None, throttle.lockout_message(remaining))
+        elif kind is None:
+            throttle.record_failure(request, user.email)
+            two_factor.report_failure(request, user)
+            form.add_error("code", two_factor_code_error())
+        else:
+            two_factor.clear_pending_login(request)
+            auth_login(request, user, backend=pending["backend"])
+            signed_in(request, user)
+            if kind == two_factor.RECOVERY:
+                say_recovery_codes_left(request, user)
+            return redirect(safe_next(request, pending.get("next"), settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+def two_factor_code_error() -> str:
+    return _(
+        "Ce code n'est pas valable. Saisissez le code affiché en ce moment par votre application "
+        "(vérifiez l'heure de votre téléphone) ou un code de secours non utilisé."
+    )
+
+
+def say_recovery_codes_left(request, user) -> None:
+    left = two_factor.remaining_recovery_codes(user)
+    messages.warning(
+        request,
+        ngettext(
+            "Vous avez utilisé un code de secours : il vous en reste %(count)s.",
+            "Vous avez utilisé un code de secours : il vous en reste %(count)s.",
+            left,
+        )
+        % {"count": left},
+    )
+
+
+def reauthenticate(request):
+    """Sudo mode: the password again (and a code, for an account with an authenticator) before a
+    sensitive action. Throttled like the sign-in."""
+    user = request.user
+    with_code = two_factor.has_device(user)
+    form = ReauthenticationForm(request.POST or None, with_code=with_code)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), "accounts:profile")
+    if request.method == "POST" and form.is_valid():
+        remaining = throttle.lockout_remaining(request, user.email)
+        if remaining is not None:
+            form.add_error(None, throttle.lockout_message(remaining))
+        elif not user.check_password(form.cleaned_data["password"]):
+            throttle.record_failure(request, user.email)
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": user.email, "step": "reauthentication"},
+                request=request,
+            )
+            form.add_error("password", _("Mot de passe incorrect."))
+        elif with_code and (kind := two_factor.verify(user, form.cleaned_data["code"])) is None:
+            throttle.record_failure(request, user.email)
+            two_factor.report_failure(request, user)
+            form.add_error("code", two_factor_code_error())
+        else:
+            signed_in(request, user)
+            if with_code and kind == two_factor.RECOVERY:
+                say_recovery_codes_left(request, user)
+            messages.success(request, _("Identité confirmée. Vous pouvez poursuivre."))
+            return redirect(next_url)
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": next_url})
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -42,9 +175,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Sets a new password and signs nobody in: the user then signs in with every factor."""
+
     template_name = "accounts/password_set.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     extra_context = {"title_kind": "reset"}
+    post_reset_login = False
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -54,21 +190,29 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @method_decorator(login_not_required, name="dispatch")
 class InvitationView(auth_views.PasswordResetConfirmView):
-    """The one-time link of an invitation: the new staff member chooses a password and is signed in."""
+    """The one-time link of an invitation: the new staff member chooses a password and is signed
+    in, unless the account already has an authenticator, whose code is then asked first."""
 
     token_generator = invitation_token_generator
     template_name = "accounts/password_set.html"
-    post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login = False  # signed in below, through the second factor when there is one
     success_url = reverse_lazy("core:home")
     extra_context = {"title_kind": "invitation"}
     reset_url_token = "definir-mot-de-passe"  # noqa: S105  (a URL segment, not a secret)
 
     def form_valid(self, form):
+        super().form_valid(form)
+        user = form.user
         messages.success(self.request, _("Bienvenue ! Votre mot de passe est enregistré."))
-        return super().form_valid(form)
+        next_url = resolve_url(self.success_url)
+        if two_factor.has_device(user):
+            return ask_for_code(self.request, user, next_url, MODEL_BACKEND)
+        auth_login(self.request, user, backend=MODEL_BACKEND)
+        signed_in(self.request, user)
+        return redirect(next_url)
 
 
+@method_decorator(recent_auth_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
@@ -79,13 +223,96 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def profile(request):
+    # The account page changes only the name: the email is the login and no page changes it
+    # once the invitation is sent, so nothing here asks for a re-authentication.
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Vos informations sont enregistrées."))
         return redirect("accounts:profile")
     memberships = Membership.objects.active().filter(user=request.user).select_related("service")
-    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+    device = two_factor.confirmed_device(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "memberships": memberships,
+            "device": device,
+            "recovery_codes_left": two_factor.remaining_recovery_codes(request.user) if device else 0,
+            "two_factor_required": two_factor.is_required(request.user),
+        },
+    )
+
+
+# --- Two-factor authentication -------------------------------------------------------------------
+
+
+@recent_auth_required
+def two_factor_setup(request):
+    """Scan the QR code (or type the secret), then confirm with a first code. Setting up again
+    replaces the previous authenticator once the new one is confirmed."""
+    device = two_factor.pending_device(request.user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_device(device, form.cleaned_data["code"])
+        if codes is not None:
+            messages.success(request, _("La double authentification est activée."))
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        form.add_error(
+            "code",
+            _(
+                "Ce code ne correspond pas. Saisissez les 6 chiffres affichés en ce moment par "
+                "l'application, après avoir scanné le code QR ou saisi la clé."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_svg(device),
+            "secret": two_factor.grouped_secret(device),
+            "replacing": two_factor.has_device(request.user),
+        },
+    )
+
+
+@recent_auth_required
+def two_factor_recovery_codes(request):
+    """GET asks for confirmation (the old codes stop working); POST shows the new ones, once."""
+    if not two_factor.has_device(request.user):
+        messages.info(request, _("Activez d'abord la double authentification."))
+        return redirect("accounts:profile")
+    if request.method == "POST":
+        codes = two_factor.regenerate_recovery_codes(request.user)
+        messages.success(request, _("Nouveaux codes de secours créés : les anciens ne fonctionnent plus."))
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    return render(request, "accounts/two_factor_recovery_confirm.html")
+
+
+def two_factor_disable(request):
+    if not two_factor.may_disable(request.user):
+        messages.error(
+            request,
+            _(
+                "Votre compte donne accès à des données personnelles sensibles : la double "
+                "authentification y est obligatoire et ne peut pas être désactivée."
+            ),
+        )
+        return redirect("accounts:profile")
+    return confirm_two_factor_disable(request)
+
+
+@recent_auth_required
+def confirm_two_factor_disable(request):
+    if not two_factor.has_device(request.user):
+        return redirect("accounts:profile")
+    if request.method == "POST":
+        two_factor.disable(request.user)
+        messages.success(request, _("La double authentification est désactivée."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/two_factor_disable.html")
 
 
 # --- Administration of the organisation's accounts ---------------------------------------------
@@ -148,6 +375,7 @@ def admin_detail(request, pk):
             "memberships": memberships,
             "form": form,
             "is_self": account.pk == request.user.pk,
+            "has_second_factor": two_factor.has_device(account),
         },
     )
 
@@ -185,6 +413,17 @@ def admin_deactivate(request, pk):
         {"account": account},
         lambda: domain.deactivate(account, by=request.user),
         _("Le compte est désactivé et toutes ses sessions sont fermées."),
+    )
+
+
+def admin_reset_two_factor(request, pk):
+    account = managed_account(request, pk)
+    return confirm_or_do(
+        request,
+        "accounts/admin/confirm_reset_two_factor.html",
+        {"account": account},
+        lambda: domain.reset_second_factor(account, by=request.user),
+        _("La double authentification du compte est réinitialisée et ses sessions sont fermées."),
     )
 
 

@@ -15,6 +15,7 @@ LINK_LABELS = {
     "core:figures": _("Chiffres"),
     "accounts:admin_list": _("Comptes"),
     "organisations:admin_services": _("Organisation et services"),
+    "audit:home": _("Journal des accès"),
 }
 
 

@@ -17,6 +17,8 @@ def home_url(user) -> str:
         return reverse("accounts:admin_list")
     if Role.FUNDER_VIEWER in roles:
         return reverse("core:figures")
+    if Role.DPO in roles:
+        return reverse("audit:home")
     return reverse("core:home")
 
 
@@ -37,4 +39,6 @@ def navigation_links(user) -> list[tuple[str, str]]:
         links.append("accounts:admin_list")
     if policy.can(user, policy.Action.MANAGE_ORGANISATION):
         links.append("organisations:admin_services")
+    if policy.can(user, policy.Action.VIEW_AUDIT):
+        links.append("audit:home")
     return links

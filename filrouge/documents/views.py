@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from filrouge import policy
+from filrouge.consents import sharing
+from filrouge.consents.views import share_refused
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate
 from filrouge.documents import domain
@@ -143,23 +145,41 @@ def in_french(view):
     return in_french_view
 
 
-@in_french
 def plan_pdf(request, pk):
-    """The action plan, any version, to give the person and send to the referent."""
+    """The action plan, any version: for the service and the person, or, with `?destinataire=`,
+    for a partner of the person, if their consent covers it (`consents.sharing`)."""
     plans = ActionPlan.objects.select_related(
         "enrolment__person", "enrolment__service__organisation", "enrolment__primary_coach"
     )
     plan = policy.get_or_404(policy.scoped_case_records(request.user, plans), pk=pk)
-    context = document_context(plan.enrolment) | {"plan": plan, "outline": plan_outline(plan)}
-    return pdf_response(
-        render_pdf("documents/plan_pdf.html", context, request), f"plan-action-v{plan.version}.pdf"
-    )
+    person = plan.enrolment.person
+    recipient = sharing.chosen_recipient(person, sharing.PLAN, request.GET.get("destinataire"))
+    if recipient is not None and not recipient.allowed:
+        return share_refused(request, person, recipient, _("Le plan d'action"))
+    # A document leaves the service: French whatever the interface language (refusals aside).
+    with translation.override("fr"):
+        outline = sharing.plan_for(plan_outline(plan), recipient)
+        context = document_context(plan.enrolment) | {"plan": plan, "outline": outline, "share": recipient}
+        return pdf_response(
+            render_pdf("documents/plan_pdf.html", context, request), f"plan-action-v{plan.version}.pdf"
+        )
 
 
-@in_french
 def report_pdf(request, pk):
-    """The support report of one pathway: for the person, and for the funder."""
+    """The support report of one pathway: for the service, the person and the funder, or, with
+    `?destinataire=`, for a partner of the person, if their consent covers it."""
     enrolments = Enrolment.objects.select_related("person", "service__organisation", "primary_coach")
     enrolment = policy.get_or_404(policy.scoped_enrolments(request.user, queryset=enrolments), pk=pk)
-    context = document_context(enrolment) | {"report": support_report(enrolment)}
-    return pdf_response(render_pdf("documents/report_pdf.html", context, request), "bilan-accompagnement.pdf")
+    recipient = sharing.chosen_recipient(enrolment.person, sharing.REPORT, request.GET.get("destinataire"))
+    if recipient is not None and not recipient.allowed:
+        return share_refused(request, enrolment.person, recipient, _("Le bilan d'accompagnement"))
+    with translation.override("fr"):
+        report = sharing.report_for(support_report(enrolment), recipient)
+        context = document_context(enrolment) | {
+            "report": report,
+            "share": recipient,
+            "benefits": sharing.benefits_for(report.entry, recipient),
+        }
+        return pdf_response(
+            render_pdf("documents/report_pdf.html", context, request), "bilan-accompagnement.pdf"
+        )

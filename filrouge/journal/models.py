@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.crypto import EncryptedTextField
 from filrouge.core.text import fold
 
 MIN_DURATION = 5
@@ -32,15 +33,11 @@ RESTRICTION_LABELS = {
 }
 
 
-class SearchableWritingQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Ignoring accents and case: "reunion" finds "Réunion"."""
-        folded = fold(text)
-        return self.filter(search_text__contains=folded) if folded else self
-
-
 class Writing(models.Model):
-    """What notes and meeting summaries share: the pathway, the confidentiality, a folded search text."""
+    """What notes and meeting summaries share: the pathway, the confidentiality, the search.
+
+    Their text is encrypted at rest (`core.crypto`), so the database cannot search it: a search
+    reads the writings the user may read, then looks in them (`journal.selectors.search_writings`)."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     confidentiality = models.CharField(
@@ -54,11 +51,8 @@ class Writing(models.Model):
         ),
     )
     restricted_to = models.CharField(max_length=20, blank=True, editable=False)
-    search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = SearchableWritingQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -69,12 +63,13 @@ class Writing(models.Model):
             )
         ]
 
-    def save(self, *args, **kwargs):
-        self.search_text = fold(self.searchable())
-        super().save(*args, **kwargs)
-
     def searchable(self) -> str:
         raise NotImplementedError
+
+    def matches(self, folded_query: str) -> bool:
+        """Whether the text holds the query, ignoring accents and case ("reunion" finds
+        "Réunion"); `folded_query` is already folded."""
+        return folded_query in fold(self.searchable())
 
     @property
     def is_restricted(self) -> bool:
@@ -133,7 +128,7 @@ class Meeting(Writing):
         help_text=_("Par exemple : la personne, sa sœur, le tuteur."),
     )
     attendance = models.CharField(_("présence"), max_length=10, choices=Attendance.choices, blank=True)
-    summary = models.TextField(_("compte rendu"), blank=True)
+    summary = EncryptedTextField(_("compte rendu"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -178,7 +173,7 @@ class Note(Writing):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="journal_notes"
     )
     written_on = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(Writing.Meta):

@@ -1,9 +1,12 @@
 """The meetings and notes a user may read: every list, page, export and PDF goes through here."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from filrouge import policy
-from filrouge.journal.models import Meeting, Note
+from filrouge.core.text import fold
+from filrouge.journal.models import Meeting, Note, Writing
 
 
 def readable_meetings(user, enrolments: QuerySet | None = None) -> QuerySet:
@@ -37,3 +40,11 @@ def printable_writings(writings: QuerySet) -> QuerySet:
     funder), so a writing kept for a profession never goes in, whoever prints it, a member of
     that profession included. The caller has already scoped the pathway to the user."""
     return writings.filter(confidentiality__in=policy.OPEN_LEVELS)
+
+
+def search_writings(writings: Iterable[Writing], text: str) -> list[Writing]:
+    """The writings holding `text`, ignoring accents and case. Their text is encrypted at rest,
+    so the search runs here, over writings already read through `readable_meetings` or
+    `readable_notes` (one person's journal): it never sees a writing the user may not read."""
+    folded = fold(text)
+    return [w for w in writings if w.matches(folded)] if folded else list(writings)

@@ -19,7 +19,13 @@ from filrouge.core.pagination import paginate, wants_fragment
 from filrouge.journal import domain
 from filrouge.journal.forms import JournalSearchForm, MeetingEditForm, MeetingForm, NoteEditForm, NoteForm
 from filrouge.journal.models import MeetingKind
-from filrouge.journal.selectors import editable_meetings, editable_notes, readable_meetings, readable_notes
+from filrouge.journal.selectors import (
+    editable_meetings,
+    editable_notes,
+    readable_meetings,
+    readable_notes,
+    search_writings,
+)
 from filrouge.organisations.models import Membership
 
 # The new secret, kept in the session until shown once.
@@ -64,15 +70,13 @@ def person_journal(request, pk):
 
     meetings = (
         readable_meetings(request.user, enrolments)
-        .search(query)
         .select_related("enrolment__service")
         .prefetch_related("staff")
     )
-    notes = (
-        readable_notes(request.user, enrolments).search(query).select_related("enrolment__service", "author")
-    )
-    meetings = list(meetings) if shown != "notes" else []
-    notes = list(notes) if shown != "meetings" else []
+    notes = readable_notes(request.user, enrolments).select_related("enrolment__service", "author")
+    # Searched after reading: the texts are encrypted, and only readable writings were read.
+    meetings = search_writings(meetings, query) if shown != "notes" else []
+    notes = search_writings(notes, query) if shown != "meetings" else []
     now = timezone.now()
     for item in meetings:
         item.entry_type = "meeting"

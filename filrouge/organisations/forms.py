@@ -37,7 +37,7 @@ class OrganisationForm(forms.ModelForm):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["name", "programme_type", "postal_code", "city"]
+        fields = ["name", "programme_type", "postal_code", "city", "retention_years"]
         widgets = {
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"})
         }
@@ -45,6 +45,12 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        # Left empty, the retention period stays what it was (5 years for a new service).
+        self.fields["retention_years"].required = False
+
+    def clean_retention_years(self):
+        years = self.cleaned_data["retention_years"]
+        return self.instance.retention_years if years is None else years
 
     def clean_name(self):
         # The unique constraint names the organisation, which is not a field of this form:

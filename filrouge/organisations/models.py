@@ -36,6 +36,12 @@ class ProgrammeType(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+# How long a person's record is kept after their last exit, before `filrouge retention run`
+# anonymises it (filrouge.privacy): five years unless the service chooses otherwise.
+DEFAULT_RETENTION_YEARS = 5
+MIN_RETENTION_YEARS, MAX_RETENTION_YEARS = 1, 30
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -52,6 +58,15 @@ class Service(models.Model):
         _("code postal"), max_length=5, blank=True, validators=[validate_postal_code]
     )
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("durée de conservation après la sortie (années)"),
+        default=DEFAULT_RETENTION_YEARS,
+        validators=[MinValueValidator(MIN_RETENTION_YEARS), MaxValueValidator(MAX_RETENTION_YEARS)],
+        help_text=_(
+            "De 1 à 30 ans. Passé ce délai après la dernière sortie, le dossier est anonymisé "
+            "automatiquement (5 ans par défaut)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ServiceQuerySet.as_manager()
@@ -62,6 +77,12 @@ class Service(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "name"], name="service_name_unique_in_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    retention_years__gte=MIN_RETENTION_YEARS, retention_years__lte=MAX_RETENTION_YEARS
+                ),
+                name="service_retention_1_to_30_years",
             ),
         ]
 
@@ -82,10 +103,11 @@ class Role(models.TextChoices):
     DIRECTOR = "director", _("Directeur·rice (tous les services)")
     ORG_ADMIN = "org_admin", _("Administrateur·rice de l'organisation")
     FUNDER_VIEWER = "funder_viewer", _("Financeur (chiffres agrégés)")
+    DPO = "dpo", _("Délégué·e à la protection des données (journal des accès)")
 
     @classmethod
     def organisation_wide(cls) -> frozenset["Role"]:
-        return frozenset({cls.DIRECTOR, cls.ORG_ADMIN})
+        return frozenset({cls.DIRECTOR, cls.ORG_ADMIN, cls.DPO})
 
     @property
     def is_organisation_wide(self) -> bool:

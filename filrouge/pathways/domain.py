@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from filrouge.pathways.models import (
     Renewal,
     Suspension,
 )
+from filrouge.people.models import ANONYMISED_RECORD
 
 MINIMUM_AGE = 15
 MAXIMUM_AGE = 100
@@ -89,6 +91,8 @@ def check_coach(service, user, field: str = "primary_coach") -> None:
 def enrol(person, service, *, by, referral_date, entry: dict, referral_reason="", referred_by=None,
           intake_date=None, primary_coach=None) -> Enrolment:  # fmt: skip
     """Starts a pathway in `service`, with the situation at entry as it is today."""
+    if person.is_anonymised:
+        raise ValidationError(ANONYMISED_RECORD)
     not_in_future("referral_date", referral_date, _("La date d'orientation"))
     if intake_date is not None:
         not_before("intake_date", intake_date, referral_date, _("L'entretien d'accueil"), _("l'orientation"))
@@ -180,9 +184,10 @@ def record_exit(enrolment, *, on, outcome, by, comment="", reoriented_to="") -> 
     enrolment.exit_date, enrolment.exit_outcome = on, outcome
     enrolment.exit_comment, enrolment.reoriented_to = comment, reoriented_to.strip()
     enrolment.save(update_fields=["exit_date", "exit_outcome", "exit_comment", "reoriented_to"])
-    # A suspension still open ends with the pathway.
-    enrolment.suspensions.filter(end_date__isnull=True).update(end_date=on)
-    enrolment.suspensions.filter(end_date__gt=on).update(end_date=on)
+    # A suspension still open ends with the pathway (one save each: the audit trail records it).
+    for suspension in enrolment.suspensions.filter(Q(end_date__isnull=True) | Q(end_date__gt=on)):
+        suspension.end_date = on
+        suspension.save(update_fields=["end_date"])
     record_phase(enrolment, Phase.EXIT, on, by, comment)
     return enrolment
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.crypto import EncryptedCharField, EncryptedTextField
+
 
 class Phase(models.TextChoices):
     REFERRAL = "referral", _("Orientation")
@@ -104,7 +106,7 @@ class Enrolment(models.Model):
     service = models.ForeignKey("organisations.Service", on_delete=models.PROTECT, related_name="enrolments")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enrolments")
     referral_date = models.DateField(_("date d'orientation"))
-    referral_reason = models.TextField(_("motif de l'orientation"), blank=True)
+    referral_reason = EncryptedTextField(_("motif de l'orientation"), blank=True)
     referred_by = models.ForeignKey(
         "people.Contact",
         on_delete=models.PROTECT,
@@ -136,7 +138,7 @@ class Enrolment(models.Model):
     exit_outcome = models.CharField(
         _("motif de sortie"), max_length=24, choices=ExitOutcome.choices, blank=True
     )
-    exit_comment = models.TextField(_("commentaire de sortie"), blank=True)
+    exit_comment = EncryptedTextField(_("commentaire de sortie"), blank=True)
     reoriented_to = models.CharField(_("structure de réorientation"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -225,7 +227,7 @@ class EntrySituation(models.Model):
     )
     rqth_requested_on = models.DateField(_("RQTH demandée le"), null=True, blank=True)
     rqth_granted_on = models.DateField(_("RQTH obtenue le"), null=True, blank=True)
-    mdph_file = models.CharField(_("numéro de dossier MDPH"), max_length=40, blank=True)
+    mdph_file = EncryptedCharField(_("numéro de dossier MDPH"), max_length=40, blank=True)
     housing = models.CharField(_("logement"), max_length=12, choices=Housing.choices)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -257,7 +259,7 @@ class PhaseChange(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="phase_changes")
     phase = models.CharField(_("étape"), max_length=20, choices=Phase.choices)
     changed_on = models.DateField(_("date"))
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = EncryptedTextField(_("commentaire"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -292,7 +294,7 @@ class Suspension(models.Model):
         _("fin"), null=True, blank=True, help_text=_("Laissez vide si la suspension continue.")
     )
     reason = models.CharField(_("motif"), max_length=16, choices=SuspensionReason.choices)
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = EncryptedTextField(_("commentaire"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -322,7 +324,7 @@ class Renewal(models.Model):
     renewed = models.BooleanField(_("renouvelé"))
     previous_end_date = models.DateField(null=True, blank=True)
     new_end_date = models.DateField(_("nouvelle fin prévue"), null=True, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = EncryptedTextField(_("commentaire"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from filrouge.core.forms import DateInput, VersionedModelForm
 from filrouge.core.validators import normalise_phone
 from filrouge.pathways.domain import check_birth_date
-from filrouge.people.models import Contact, ContactKind, Person, PersonContact
+from filrouge.people.models import ANONYMISED_RECORD, Contact, ContactKind, Person, PersonContact
 
 PERSON_FIELDS = [
     "first_name",
@@ -77,6 +77,8 @@ class PersonContactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.person.is_anonymised:
+            raise ValidationError(ANONYMISED_RECORD)
         contact, relation = cleaned.get("contact"), cleaned.get("relation")
         if (
             contact

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,10 @@ class SearchableQuerySet(models.QuerySet):
         return self.filter(search_name__contains=folded) if folded else self
 
 
+# Refused on any new pathway, partner or edit of a record whose identity was removed.
+ANONYMISED_RECORD = _("Ce dossier a été anonymisé : on ne peut plus rien y ajouter ni le modifier.")
+
+
 class Person(models.Model):
     """A person supported. Belongs to the organisation; reached through enrolments in services."""
 
@@ -59,6 +64,9 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Set by `filrouge.privacy.domain.anonymise`: names, contacts and free text are gone, and
+    # the record takes no new personal data.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
 
     objects = SearchableQuerySet.as_manager()
 
@@ -73,6 +81,19 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = fold(f"{self.first_name} {self.usual_name} {self.birth_name}")
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.anonymised_at is not None:
+            raise ValidationError(
+                _(
+                    "Ce dossier a été anonymisé : son identité et ses coordonnées ne peuvent plus être modifiées."
+                )
+            )
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def last_name(self) -> str:

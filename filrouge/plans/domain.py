@@ -370,23 +370,22 @@ def new_version(plan: ActionPlan, by) -> ActionPlan:
     objectives = list(
         plan.objectives.prefetch_related(Prefetch("actions", PlanAction.objects.order_by("pk")))
     )
-    copies = PlanObjective.objects.bulk_create(
-        [
-            PlanObjective(
-                organisation_id=o.organisation_id,
-                plan=successor,
-                theme_id=o.theme_id,
-                objective_id=o.objective_id,
-                custom_label=o.custom_label,
-                position=o.position,
-                withdrawn_at=o.withdrawn_at,
-            )
-            for o in objectives
-        ]
-    )
-    PlanAction.objects.bulk_create(
-        [
-            PlanAction(
+    # One save per row, not bulk_create: each copy is a creation the audit trail records.
+    copies = [
+        PlanObjective.objects.create(
+            organisation_id=o.organisation_id,
+            plan=successor,
+            theme_id=o.theme_id,
+            objective_id=o.objective_id,
+            custom_label=o.custom_label,
+            position=o.position,
+            withdrawn_at=o.withdrawn_at,
+        )
+        for o in objectives
+    ]
+    for original, copy in zip(objectives, copies, strict=True):
+        for a in original.actions.all():
+            PlanAction.objects.create(
                 organisation_id=a.organisation_id,
                 objective=copy,
                 action_kind_id=a.action_kind_id,
@@ -401,10 +400,6 @@ def new_version(plan: ActionPlan, by) -> ActionPlan:
                 origin_id=a.origin_id or a.pk,
                 updated_by=by,
             )
-            for original, copy in zip(objectives, copies, strict=True)
-            for a in original.actions.all()
-        ]
-    )
     return successor
 
 

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.crypto import EncryptedCharField, EncryptedJSONField
 from filrouge.pathways.models import EducationLevel
 from filrouge.referentials.models import ContractType
 
@@ -196,7 +197,7 @@ class Barrier(models.Model):
     status = models.CharField(
         _("statut"), max_length=16, choices=BarrierStatus.choices, default=BarrierStatus.NOT_DISCUSSED
     )
-    comment = models.CharField(_("commentaire"), max_length=500, blank=True)
+    comment = EncryptedCharField(_("commentaire"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -213,7 +214,8 @@ class Barrier(models.Model):
 
 
 class ProfileRevision(models.Model):
-    """The whole profile and barriers as saved at one moment: never changed afterwards."""
+    """The whole profile and barriers as saved at one moment: never changed afterwards.
+    Encrypted, like the barriers' comments it copies."""
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="profile_revisions")
@@ -221,7 +223,7 @@ class ProfileRevision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    data = models.JSONField()
+    data = EncryptedJSONField()
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

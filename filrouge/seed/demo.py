@@ -60,6 +60,7 @@ ORGANISATIONS = [
             DemoAccount("direction", "Isabelle Lemoine", ((Role.DIRECTOR, None),)),
             DemoAccount("admin", "Paul Fontaine", ((Role.ORG_ADMIN, None),)),
             DemoAccount("financeur", "Claire Dupuis", ((Role.FUNDER_VIEWER, 0),)),
+            DemoAccount("dpd", "Hélène Bertin", ((Role.DPO, None),)),
         ],
     },
     {
@@ -83,6 +84,7 @@ ORGANISATIONS = [
             DemoAccount("direction", "Sylvie Garnier", ((Role.DIRECTOR, None),)),
             DemoAccount("admin", "Olivier Brun", ((Role.ORG_ADMIN, None),)),
             DemoAccount("financeur", "Nathalie Vidal", ((Role.FUNDER_VIEWER, 1),)),
+            DemoAccount("dpd", "Bruno Lacombe", ((Role.DPO, None),)),
         ],
     },
 ]

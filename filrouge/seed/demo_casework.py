@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from filrouge.consents import domain as consents
+from filrouge.consents.models import ConsentMethod, ConsentStatus, DisclosureLevel, Purpose
 from filrouge.documents import domain as documents
 from filrouge.documents.models import AttachmentKind
 from filrouge.documents.pdf import render_pdf
@@ -22,6 +24,7 @@ from filrouge.journal.models import Attendance, Confidentiality, Meeting, Meetin
 from filrouge.organisations.models import Membership, ProgrammeType, Role
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment, Phase
+from filrouge.people.models import ContactKind
 from filrouge.plans import domain as plans
 from filrouge.plans.models import ActionStatus, AgreementMethod, Carrier
 from filrouge.profiles import domain as profiles
@@ -103,6 +106,7 @@ def seed_casework(services, seed: int) -> None:
                     seed_profile(rng, enrolment)
                 if enrolment.phase in PLANNED_PHASES:
                     seed_plan(rng, enrolment)
+                    seed_consents(enrolment)
                 if enrolment.phase in SEARCH_PHASES and cvs < CVS_PER_SERVICE:
                     seed_cv(enrolment)
                     cvs += 1
@@ -256,6 +260,35 @@ def seed_plan(rng, enrolment) -> None:
     if rng.random() < 0.8:
         agreed = min(day, max(plan.created_on, enrolment.entry_date))
         plans.record_agreement(plan, agreed, rng.choice(list(AgreementMethod)), coach)
+
+
+def seed_consents(enrolment) -> None:
+    """The person's consents about the referring partner and what employers may know, recorded
+    orally before the coach. A generator of its own, so that the rest of the demo stays as it was."""
+    rng = random.Random(enrolment.pk)
+    coach, day = enrolment.primary_coach, max(enrolment.entry_date, today() - timedelta(days=20))
+    links = enrolment.person.contact_links.filter(relation=ContactKind.REFERRING_PARTNER).select_related(
+        "contact"
+    )
+    for link in links:
+        for purpose in (Purpose.PLAN_TO_PARTNER, Purpose.REPORT_TO_PARTNER):
+            if rng.random() < 0.3:
+                continue  # never asked
+            given = consents.record_consent(
+                enrolment.person,
+                purpose=purpose,
+                status=ConsentStatus.GIVEN,
+                decided_on=day,
+                method=ConsentMethod.ORAL,
+                by=coach,
+                recipient=link.contact,
+                witness=coach,
+            )
+            if rng.random() < 0.15:
+                consents.withdraw(given, by=coach, on=today(), comment="Ne souhaite plus de transmission.")
+    if rng.random() < 0.6:
+        level = rng.choice([DisclosureLevel.NOTHING, DisclosureLevel.SUPPORT, DisclosureLevel.RQTH])
+        consents.record_disclosure(enrolment.person, level=level, decided_on=day, by=coach)
 
 
 def seed_cv(enrolment) -> None:

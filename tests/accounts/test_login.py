@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from filrouge.organisations.models import Role
 from tests.accounts.factories import PASSWORD, UserFactory, staff
+from tests.accounts.helpers import recently_authenticated
 from tests.organisations.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ def test_password_reset_link_sets_a_new_password_once(client):
 )
 def test_weak_passwords_are_refused_with_a_french_message(client, password, message):
     user = UserFactory()
-    client.force_login(user)
+    recently_authenticated(client, user)
     response = client.post(
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": password, "new_password2": password},

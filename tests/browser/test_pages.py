@@ -12,9 +12,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from filrouge.accounts.models import User
+from filrouge.accounts.reauth import SESSION_REAUTH_AT
 from filrouge.organisations.models import Membership, Role, Service
 from filrouge.seed.demo import DEMO_PASSWORD, ORGANISATIONS
 
@@ -44,6 +46,8 @@ def expected_home(roles: set[Role]) -> tuple[str, str]:
         return "/administration/comptes/", "Comptes de l'organisation"
     if Role.FUNDER_VIEWER in roles:
         return "/chiffres/", "Chiffres des services"
+    if Role.DPO in roles:
+        return "/journal-d-audit/", "Journal d'audit"
     raise AssertionError(f"no home page expected for the roles {roles}")
 
 
@@ -93,6 +97,10 @@ def sign_in(page, live_server, address: str) -> None:
     are about what comes after logging in (the login form itself is driven elsewhere)."""
     client = Client()
     client.force_login(User.objects.get(email=address))
+    # As after the login form: the password was just given, so no re-authentication is asked.
+    session = client.session
+    session[SESSION_REAUTH_AT] = timezone.now().timestamp()
+    session.save()
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 

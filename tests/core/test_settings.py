@@ -30,6 +30,8 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "filrouge.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    # A synthetic key: production gives its own, kept outside the database.
+    "FILROUGE_ENCRYPTION_KEYS": "dGVzdC1rZXktZmlscm91Z2UtMDAwMDAwMDAwMDAwMDA=",
 }
 
 

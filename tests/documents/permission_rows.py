@@ -37,6 +37,8 @@ ROWS = [
     Row("documents:archive", "GET", PERSON_TEAM, kwargs=a_file),
     Row("documents:archive", "POST", PERSON_TEAM, kwargs=a_file, ok=302),
     Row("documents:restore", "POST", PERSON_TEAM, kwargs=a_file, ok=302),
+    # For the service and the person. A copy for a partner (`?destinataire=`) is reached the same
+    # way, then needs the person's consent: tests/consents/test_consents.py, for every subject.
     Row("documents:plan_pdf", "GET", PERSON_TEAM, kwargs=a_plan),
     Row("documents:report_pdf", "GET", PERSON_TEAM, kwargs=enrolment),
 ]

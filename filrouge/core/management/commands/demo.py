@@ -1,3 +1,5 @@
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -12,5 +14,13 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write(self.style.SUCCESS("Demo accounts (all data is synthetic):"))
         call_command("seed", preset="demo", stdout=self.stdout)
+        # The demo accounts sign in with their password alone, without an authenticator app;
+        # the served process reads this before its settings. Production keeps the default.
+        os.environ.setdefault("FILROUGE_REQUIRE_2FA", "0")
+        if os.environ["FILROUGE_REQUIRE_2FA"].strip().lower() not in {"1", "true", "yes", "on", ""}:
+            self.stdout.write(
+                "Two-factor authentication is optional in this demo; production requires it "
+                "for every role that reads case content (FILROUGE_REQUIRE_2FA)."
+            )
         if not no_serve:
             call_command("serve", bind="127.0.0.1:8000")

@@ -1,0 +1,141 @@
+"""A person with something in every part of the record, for the export and the anonymisation."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from filrouge.consents.models import Purpose
+from filrouge.journal.models import Attendance, MeetingKind
+from filrouge.pathways import domain
+from filrouge.pathways.models import ExitOutcome, Phase
+from filrouge.plans.models import ActionStatus
+from filrouge.profiles.models import BarrierStatus, Experience, Training
+from filrouge.workshops.models import Attendance as WorkshopAttendance
+from tests.consents.factories import give, partner
+from tests.documents.factories import attachment
+from tests.journal.factories import MeetingFactory, NoteFactory
+from tests.pathways.factories import enrol
+from tests.people.factories import PersonFactory
+from tests.plans.factories import ActionFactory, ObjectiveFactory, PlanFactory
+from tests.profiles.factories import barrier, job_title, profile, revision
+from tests.workshops.factories import RegistrationFactory, SessionFactory, at
+
+TODAY = domain.today()
+SECRET_NOTE = "Séance de psychologue : angoisses évoquées, traitement en cours."
+
+
+@dataclass
+class Record:
+    person: object
+    enrolment: object
+    psychologist_note: object
+    psychologist_meeting: object
+    files: list
+
+
+def rich_record(world, *, exited=True, days_ago=400) -> Record:
+    """A person of service A1 with a profile, a plan, meetings and notes (one of each kept for
+    the psychologists), workshops, files, partners and consents; their pathway ended unless
+    `exited` is False."""
+    coach, psychologist = world.users["coach"], world.users["psychologist"]
+    person = PersonFactory(
+        organisation=world.org_a,
+        first_name="Mélodie",
+        birth_name="Carpentier",
+        usual_name="Roux",
+        phone="0601020304",
+        email="melodie.carpentier@exemple.example",
+        address="12 rue des Tanneurs",
+        postal_code="26000",
+        city="Valence",
+        sex="female",
+    )
+    enrolment = enrol(
+        world.a1, coach=coach, person=person, days_ago=days_ago, referral_reason="Orientée après un burn-out."
+    )
+    domain.change_phase(
+        enrolment, Phase.JOB_SEARCH, TODAY - timedelta(days=days_ago - 30), coach, comment="Prête à chercher."
+    )
+    domain.change_phase(
+        enrolment, Phase.IN_EMPLOYMENT, TODAY - timedelta(days=days_ago - 90), coach, comment="Embauchée."
+    )
+    domain.suspend(
+        enrolment,
+        start=TODAY - timedelta(days=days_ago - 100),
+        end=TODAY - timedelta(days=days_ago - 110),
+        reason="hospitalisation",
+        by=coach,
+        comment="Hospitalisée au CHS du Valentinois.",
+    )
+
+    referent = partner(person, full_name="Dr Lemaire")
+    give(person, coach, recipient=referent, days_ago=days_ago - 20, comment="Accord donné devant sa mère.")
+    give(
+        person,
+        coach,
+        purpose=Purpose.EMPLOYER_PROGRESS,
+        recipient_label="Boulangerie Martin",
+        witness=None,
+        witness_name="Sa mère, Mme Carpentier",
+        days_ago=days_ago - 20,
+    )
+
+    own = profile(
+        person, skills="Pâtisserie fine", soft_skills="Ponctuelle", expectations="Pas de travail de nuit"
+    )
+    Experience.objects.create(
+        organisation=world.org_a,
+        profile=own,
+        job_title=job_title(),
+        employer="Boulangerie Martin",
+        started_on=TODAY - timedelta(days=3000),
+        description="Renvoyée après une crise.",
+    )
+    Training.objects.create(
+        organisation=world.org_a,
+        profile=own,
+        title="CAP Pâtissier au lycée hôtelier de Tain",
+        institution="Lycée",
+    )
+    barrier(person, status=BarrierStatus.RESOLVED, theme="mobilite", comment="Permis suspendu jusqu'en mars.")
+    barrier(person, status=BarrierStatus.PRESENT, theme="sante", comment="Troubles bipolaires.")
+    revision(person, data={"skills": "Pâtisserie fine", "barriers": [{"comment": "Troubles bipolaires."}]})
+
+    plan = PlanFactory(enrolment=enrolment)
+    objective = ObjectiveFactory(plan=plan, custom_label="Retrouver un poste chez Martin")
+    ActionFactory(objective=objective, custom_label="Appeler M. Martin", outcome_note="Il rappellera.")
+    ActionFactory(objective=objective, status=ActionStatus.DONE, outcome_note="Fait avec sa sœur.")
+
+    MeetingFactory(
+        enrolment=enrolment, kind=MeetingKind.OFFICE, summary="Parle de son divorce.", others="Sa sœur"
+    )
+    MeetingFactory(
+        enrolment=enrolment, kind=MeetingKind.PHONE, attendance=Attendance.ABSENT, summary="Injoignable."
+    )
+    psychologist_meeting = MeetingFactory(
+        enrolment=enrolment,
+        restricted=True,
+        created_by=psychologist,
+        summary="Entretien psychologique : idées noires.",
+    )
+    NoteFactory(enrolment=enrolment, author=coach, text="A trouvé un logement chez son frère.")
+    psychologist_note = NoteFactory(
+        enrolment=enrolment, author=psychologist, restricted=True, text=SECRET_NOTE
+    )
+
+    session = SessionFactory(service=world.a1, starts_at=at(-(days_ago - 40)))
+    RegistrationFactory(session=session, enrolment=enrolment, attendance=WorkshopAttendance.PRESENT)
+
+    files = [
+        attachment(person, by=coach, title="CV de Mélodie Carpentier"),
+        attachment(person, by=coach, kind="consent", title="Consentement signé", enrolment=enrolment),
+    ]
+    if exited:
+        domain.record_exit(
+            enrolment,
+            on=TODAY - timedelta(days=days_ago - 200),
+            outcome=ExitOutcome.REORIENTATION_ESAT,
+            reoriented_to="ESAT Les Ateliers de Romans",
+            comment="Départ en ESAT, à sa demande.",
+            by=coach,
+        )
+    return Record(person, enrolment, psychologist_note, psychologist_meeting, files)
