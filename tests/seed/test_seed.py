@@ -118,45 +118,6 @@ def assert_the_rules_hold():
             assert changes[-1].phase == Phase.EXIT and changes[-1].changed_on == enrolment.exit_date
 
 
-def test_the_demo_has_two_organisations_of_two_services_with_every_role(capsys):
-    call_command("seed", preset="demo")
-    assert Organisation.objects.count() == 2
-    for organisation in Organisation.objects.all():
-        assert organisation.services.count() == 2
-        assert siret_is_valid(organisation.siret)
-        held = set(Membership.objects.filter(organisation=organisation).values_list("role", flat=True))
-        assert held == {role.value for role in Role}
-    out = capsys.readouterr().out
-    for spec in ORGANISATIONS:
-        for account in spec["accounts"]:
-            assert f"{account.local_part}@{spec['domain']}" in out
-    assert DEMO_PASSWORD in out
-
-
-def test_every_demo_account_logs_in_with_the_printed_password(client):
-    call_command("seed", preset="demo")
-    for user in User.objects.all():
-        assert user.check_password(DEMO_PASSWORD), user.email
-
-
-def test_the_demo_seed_is_idempotent():
-    call_command("seed", preset="demo")
-    first = counts()
-    assert first["Person"] >= 4 * 12 and first["Enrolment"] > first["Person"]
-    assert first["PhaseChange"] > 3 * first["Enrolment"] and first["Contact"] >= 10
-    call_command("seed", preset="demo")
-    assert counts() == first
-
-
-def test_one_demo_account_holds_different_roles_in_two_services():
-    call_command("seed", preset="demo")
-    chef = User.objects.get(email="chef@trait-union.example")
-    assert set(chef.memberships.values_list("role", "service__name")) == {
-        (Role.HEAD_OF_SERVICE, "Job coaching Drôme"),
-        (Role.COACH, "Accompagnement RSA Romans"),
-    }
-
-
 def test_the_benchmark_preset_sizes_the_staff_from_the_number_of_people():
     call_command("seed", preset="benchmark", people=2_000)
     # 2,000 people → 100 coaches → 10 services → 1 organisation.
@@ -207,6 +168,38 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.mark.usefixtures("demo")
 class TestTheDemoPeople:
+    def test_the_demo_has_two_organisations_of_two_services_with_every_role(self, capsys):
+        call_command("seed", preset="demo")  # on the loaded demo: prints the accounts again
+        assert Organisation.objects.count() == 2
+        for organisation in Organisation.objects.all():
+            assert organisation.services.count() == 2
+            assert siret_is_valid(organisation.siret)
+            held = set(Membership.objects.filter(organisation=organisation).values_list("role", flat=True))
+            assert held == {role.value for role in Role}
+        out = capsys.readouterr().out
+        for spec in ORGANISATIONS:
+            for account in spec["accounts"]:
+                assert f"{account.local_part}@{spec['domain']}" in out
+        assert DEMO_PASSWORD in out
+
+    def test_every_demo_account_logs_in_with_the_printed_password(self):
+        for user in User.objects.all():
+            assert user.check_password(DEMO_PASSWORD), user.email
+
+    def test_the_demo_seed_is_idempotent(self):
+        first = counts()
+        assert first["Person"] >= 4 * 12 and first["Enrolment"] > first["Person"]
+        assert first["PhaseChange"] > 3 * first["Enrolment"] and first["Contact"] >= 10
+        call_command("seed", preset="demo")
+        assert counts() == first
+
+    def test_one_demo_account_holds_different_roles_in_two_services(self):
+        chef = User.objects.get(email="chef@trait-union.example")
+        assert set(chef.memberships.values_list("role", "service__name")) == {
+            (Role.HEAD_OF_SERVICE, "Job coaching Drôme"),
+            (Role.COACH, "Accompagnement RSA Romans"),
+        }
+
     def test_every_demo_service_supports_twelve_to_eighteen_people(self):
         for service in Service.objects.all():
             people = Person.objects.filter(enrolments__service=service).distinct().count()
