@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from filrouge import policy
@@ -25,7 +26,47 @@ def model_of(object_type: str):
         return None
 
 
+# The technical fields many models share carry no label of their own: named here, once.
+COMMON_FIELDS = {
+    "organisation": _("Organisation"),
+    "service": _("Service"),
+    "person": _("Personne"),
+    "enrolment": _("Parcours"),
+    "profile": _("Profil"),
+    "plan": _("Plan d'action"),
+    "objective": _("Objectif"),
+    "session": _("Séance"),
+    "situation": _("Situation"),
+    "contact": _("Partenaire"),
+    "user": _("Compte"),
+    "author": _("Auteur·rice"),
+    "position": _("Ordre"),
+    "description": _("Description"),
+    "file": _("Fichier"),
+    "original_name": _("Nom du fichier"),
+    "content_type": _("Type de fichier"),
+    "size": _("Taille"),
+    "sha256": _("Empreinte du fichier"),
+    "restricted_to": _("Réservée à"),
+    "created_by": _("Créé par"),
+    "updated_by": _("Modifié par"),
+    "recorded_by": _("Enregistré par"),
+    "recorded_at": _("Enregistré le"),
+    "registered_by": _("Inscrit·e par"),
+    "uploaded_by": _("Déposé par"),
+    "uploaded_at": _("Déposé le"),
+    "archived_at": _("Archivé le"),
+    "decided_by": _("Décidé par"),
+    "agreement_recorded_by": _("Accord enregistré par"),
+    "previous_end_date": _("Fin prévue précédente"),
+    "origin": _("Action d'origine"),
+    "recipient_key": _("Destinataire"),
+}
+
+
 def field_label(model, name: str) -> str:
+    if name in COMMON_FIELDS:
+        return str(COMMON_FIELDS[name])
     if model is not None:
         try:
             return capfirst(model._meta.get_field(name).verbose_name)
@@ -54,10 +95,18 @@ def describe(entries, user) -> list:
     return entries
 
 
+# How the system actors (commands and tasks) are named on the page.
+SYSTEM_ACTORS = {
+    "system": _("Système"),
+    "retention": _("Durée de conservation (tâche planifiée)"),
+    "audit purge": _("Purge du journal (tâche planifiée)"),
+}
+
+
 def actor_name(entry) -> str:
     if entry.actor is not None:
         return str(entry.actor)
-    return entry.actor_label
+    return str(SYSTEM_ACTORS.get(entry.actor_label, entry.actor_label))
 
 
 def listing(request, entries, template, context, *, only_dates_and_kind=False):

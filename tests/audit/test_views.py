@@ -145,3 +145,25 @@ def test_the_pages_offer_no_way_to_change_or_delete_an_entry(dpo_client, world):
         assert 'method="post"' not in main
         assert dpo_client.post(url).status_code == 405
     assert AuditEntry.objects.filter(pk=read.pk).exists()
+
+
+def test_commands_and_tasks_are_named_in_french_on_the_officers_page(dpo_client, world):
+    from filrouge.audit.api import system_actor
+
+    with system_actor("retention"):
+        record(Kind.ANONYMISE, organisation_id=world.org_a.pk, object_type="people.person", object_id=1)
+    page = dpo_client.get(reverse("audit:home"), {"kind": Kind.ANONYMISE}).content.decode()
+    assert "Durée de conservation (tâche planifiée)" in page
+
+
+def test_the_fields_changed_are_named_in_french_even_the_technical_ones(dpo_client, world):
+    record(
+        Kind.UPDATE,
+        organisation_id=world.org_a.pk,
+        object_type="workshops.registration",
+        object_id=1,
+        changes={"registered_by": [1, 2], "enrolment": [1, 2]},
+    )
+    page = dpo_client.get(reverse("audit:home"), {"kind": Kind.UPDATE}).content.decode()
+    assert "Inscrit·e par" in page and "Parcours" in page
+    assert "registered_by" not in page
