@@ -380,20 +380,16 @@ def may_remove_person_data(user, person) -> bool:
 # party is decided here, from the person's latest decision only.
 
 
+def scoped_person_records(user, queryset: QuerySet, action: Action = Action.VIEW_CASES) -> QuerySet:
+    """Records hanging off the person rather than one pathway (consents, disclosure decisions):
+    those of the people the user reaches."""
+    return queryset.filter(person__in=scoped_people(user, action))
+
+
 def scoped_consents(user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES) -> QuerySet:
     from filrouge.consents.models import Consent
 
-    queryset = Consent.objects.all() if queryset is None else queryset
-    return queryset.filter(person__in=scoped_people(user, action))
-
-
-def scoped_disclosures(
-    user, queryset: QuerySet | None = None, action: Action = Action.VIEW_CASES
-) -> QuerySet:
-    from filrouge.consents.models import Disclosure
-
-    queryset = Disclosure.objects.all() if queryset is None else queryset
-    return queryset.filter(person__in=scoped_people(user, action))
+    return scoped_person_records(user, Consent.objects.all() if queryset is None else queryset, action)
 
 
 def may_record_consents(user, person) -> bool:

@@ -39,6 +39,17 @@ def latest(rows):
     return rows.order_by("-decided_on", "-recorded_at", "-pk").first()
 
 
+def before_latest(rows, decided_on: date) -> str | None:
+    """Why a decision dated `decided_on` can't follow the latest of `rows`, if it can't: a
+    history is read in date order, so a new decision never goes before the one in force."""
+    previous = latest(rows)
+    if previous is None or decided_on >= previous.decided_on:
+        return None
+    return _(
+        "Une décision plus récente est déjà enregistrée (le %(day)s) : la date ne peut pas la précéder."
+    ) % {"day": date_format(previous.decided_on, "DATE_FORMAT")}
+
+
 def current_consent(person, purpose, recipient=None, on: date | None = None) -> Consent | None:
     """The decision that applies on `on` (today) to sharing for `purpose` with `recipient`, a
     partner contact or, for the employer purpose, a name: the latest one recorded, or None if the
@@ -152,15 +163,11 @@ def record_consent(
 
     if not errors:
         key = recipient_key(purpose, recipient, recipient_label)
-        previous = latest(Consent.objects.filter(person=person, purpose=purpose, recipient_key=key))
-        if previous is not None and decided_on < previous.decided_on:
-            refuse(
-                "decided_on",
-                _(
-                    "Une décision plus récente est déjà enregistrée (le %(day)s) : la date ne peut pas la précéder."
-                )
-                % {"day": date_format(previous.decided_on, "DATE_FORMAT")},
-            )
+        earlier = before_latest(
+            Consent.objects.filter(person=person, purpose=purpose, recipient_key=key), decided_on
+        )
+        if earlier:
+            refuse("decided_on", earlier)
     if errors:
         raise ValidationError(errors)
     return Consent.objects.create(
@@ -257,14 +264,9 @@ def record_disclosure(person, *, level, decided_on: date, by, employer=None, com
             _("Choisissez un employeur de l'annuaire de l'organisation.")
         )
     if not errors:
-        previous = latest(Disclosure.objects.filter(person=person, employer=employer))
-        if previous is not None and decided_on < previous.decided_on:
-            errors["decided_on"] = [
-                _(
-                    "Une décision plus récente est déjà enregistrée (le %(day)s) : la date ne peut pas la précéder."
-                )
-                % {"day": date_format(previous.decided_on, "DATE_FORMAT")}
-            ]
+        earlier = before_latest(Disclosure.objects.filter(person=person, employer=employer), decided_on)
+        if earlier:
+            errors["decided_on"] = [earlier]
     if errors:
         raise ValidationError(errors)
     return Disclosure.objects.create(

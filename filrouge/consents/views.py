@@ -37,7 +37,7 @@ def person_consents(request, pk):
         .filter(pk__in=[c.meeting_id for c in consents if c.meeting_id])
         .values_list("pk", flat=True)
     )
-    disclosures = policy.scoped_disclosures(request.user, domain.disclosure_history(person))
+    disclosures = policy.scoped_person_records(request.user, domain.disclosure_history(person))
     context = {
         "person": person,
         "state": domain.current_state(person),
