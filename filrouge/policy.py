@@ -210,10 +210,7 @@ def scoped_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
     """Partner contacts are shared by the organisation's services: seen by whoever works its cases."""
     from filrouge.people.models import Contact
 
-    queryset = Contact.objects.all() if queryset is None else queryset
-    if not scoped_services(user, Action.VIEW_CASES).exists():
-        return queryset.none()
-    return queryset.filter(organisation_id=grants(user).organisation_id)
+    return scoped_organisation_records(user, Contact.objects.all() if queryset is None else queryset)
 
 
 def is_case_worker(user) -> bool:
@@ -449,3 +446,61 @@ def scoped_audit_chains(user, queryset: QuerySet | None = None) -> QuerySet:
     if not can(user, Action.VIEW_AUDIT):
         return queryset.none()
     return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+# --- Employers ---------------------------------------------------------------------------------
+# Companies, their contacts and openings are shared by the organisation's services, like the
+# partners' directory: read by whoever works cases in one of its services (VIEW_CASES), recorded
+# by whoever may edit cases in one (EDIT_CASES). A contact log entry about a person is seen only
+# by those who reach that person; one about no one, by every case worker of the organisation.
+
+
+def scoped_organisation_records(user, queryset: QuerySet, action: Action = Action.VIEW_CASES) -> QuerySet:
+    """Rows shared by the organisation's services (with an `organisation`): those of the user's
+    organisation, if they may do `action` in at least one of its services."""
+    if not scoped_services(user, action).exists():
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_companies(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    from filrouge.employers.models import Company
+
+    return scoped_organisation_records(user, Company.objects.all() if queryset is None else queryset, action)
+
+
+def scoped_openings(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    from filrouge.employers.models import Opening
+
+    return scoped_organisation_records(user, Opening.objects.all() if queryset is None else queryset, action)
+
+
+def scoped_employer_contacts(
+    user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None
+) -> QuerySet:
+    from filrouge.employers.models import EmployerContact
+
+    queryset = EmployerContact.objects.all() if queryset is None else queryset
+    return scoped_organisation_records(user, queryset, action).filter(
+        Q(person__isnull=True) | Q(person__in=scoped_people(user, Action.VIEW_CASES))
+    )
+
+
+def may_edit_employers(user) -> bool:
+    return scoped_services(user, Action.EDIT_CASES).exists()
+
+
+# --- Placements and support after hiring -------------------------------------------------------
+# A placement hangs off a pathway (`scoped_case_records`); its adjustments, their reviews and the
+# follow-along contacts hang off the placement, one step further.
+
+
+def scoped_placements(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    from filrouge.placements.models import Placement
+
+    return scoped_case_records(user, Placement.objects.all() if queryset is None else queryset, action)
+
+
+def scoped_placement_records(user, queryset: QuerySet, action: Action = Action.VIEW_CASES) -> QuerySet:
+    """Records hanging off a placement (adjustments, follow-along contacts): with a `placement`."""
+    return queryset.filter(placement__enrolment__service__in=scoped_services(user, action))

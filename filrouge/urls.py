@@ -15,6 +15,10 @@ urlpatterns = [
     path("", include("filrouge.workshops.urls")),
     path("", include("filrouge.documents.urls")),
     path("", include("filrouge.consents.urls")),
+    path("", include("filrouge.employers.urls")),
+    path("", include("filrouge.matching.urls")),
+    path("", include("filrouge.placements.urls")),
+    path("", include("filrouge.followalong.urls")),
     path("", include("filrouge.privacy.urls")),
     path("", include("filrouge.audit.urls")),
     # The language switch works before login too (the login page has it).

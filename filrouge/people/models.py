@@ -3,9 +3,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.geo import latitude_field, longitude_field
 from filrouge.core.text import fold
 from filrouge.core.validators import validate_french_phone
 from filrouge.organisations.validators import validate_postal_code
@@ -54,6 +56,9 @@ class Person(models.Model):
         _("code postal"), max_length=5, blank=True, validators=[validate_postal_code]
     )
     city = models.CharField(_("commune"), max_length=120, blank=True)
+    # Where the person lives, for the distance to an opening (see `core.geo`).
+    latitude = latitude_field()
+    longitude = longitude_field()
     preferred_channel = models.CharField(
         _("moyen de contact préféré"), max_length=12, choices=ContactChannel.choices, blank=True
     )
@@ -127,6 +132,7 @@ class ContactKind(models.TextChoices):
     MEDICAL = "medical", _("Référent·e médical·e")
     SOCIAL = "social", _("Référent·e social·e")
     FUNDER = "funder", _("Contact du financeur")
+    EMPLOYER = "employer", _("Employeur ou tuteur")
     OTHER = "other", _("Autre partenaire")
 
 
@@ -142,6 +148,15 @@ class Contact(models.Model):
     )
     job_title = models.CharField(_("fonction"), max_length=150, blank=True)
     kind = models.CharField(_("type de partenaire"), max_length=20, choices=ContactKind.choices)
+    # The company of an employer's contact (a manager, a tutor); only those have one.
+    company = models.ForeignKey(
+        "employers.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("entreprise"),
+    )
     phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_french_phone])
     email = models.EmailField(_("adresse e-mail"), blank=True)
     search_name = models.CharField(max_length=360, editable=False, db_index=True)
@@ -152,6 +167,12 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact partenaire")
         ordering = ["full_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=True) | Q(kind=ContactKind.EMPLOYER),
+                name="contact_company_is_employer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.partner_name})"

@@ -1,0 +1,263 @@
+"""Experiences in work: immersions (PMSMP), internships and jobs, with what the person chose to
+disclose to the employer, the workplace adjustments, and how each one ended."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.crypto import EncryptedTextField
+from filrouge.employers.models import hours_constraint, hours_validators
+from filrouge.referentials.models import ContractType
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has none (31 Jan → 28 Feb)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+IMMERSION_MAX_MONTHS = 1  # a PMSMP lasts at most one month
+DURABLE_MONTHS = 6  # French statistics: CDI, or CDD or temporary work of 6 months or more
+
+
+class PlacementKind(models.TextChoices):
+    IMMERSION = "immersion", _("Immersion (PMSMP)")
+    INTERNSHIP = "internship", _("Stage")
+    EMPLOYMENT = "employment", _("Emploi")
+
+
+class ImmersionObjective(models.TextChoices):
+    DISCOVER = "discover", _("Découvrir un métier ou un secteur")
+    CONFIRM = "confirm", _("Confirmer un projet professionnel")
+    RECRUIT = "recruit", _("Initier une démarche de recrutement")
+
+
+class ImmersionAssessment(models.TextChoices):
+    COMPLETED = "completed", _("Réalisée")
+    PARTLY = "partly", _("Réalisée en partie")
+    NO_SHOW = "no_show", _("Non réalisée (absence)")
+
+
+class EmployerDisclosure(models.TextChoices):
+    """Whom, at this employer, the person chose to tell about their disability or illness."""
+
+    NOT_DISCLOSED = "not_disclosed", _("Non divulgué")
+    MANAGER = "manager", _("Divulgué au ou à la responsable")
+    TEAM = "team", _("Divulgué à l'équipe")
+
+
+class EndReason(models.TextChoices):
+    END_OF_TERM = "end_of_term", _("Fin prévue (contrat, stage ou immersion)")
+    RESIGNATION = "resignation", _("Démission")
+    DISMISSAL = "dismissal", _("Licenciement")
+    END_OF_TRIAL = "end_of_trial", _("Fin de période d'essai")
+    HEALTH = "health", _("Raisons de santé")
+    OTHER = "other", _("Autre")
+
+
+class PlacementQuerySet(models.QuerySet):
+    def ongoing_on(self, day: date):
+        return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+    def jobs(self):
+        return self.filter(kind=PlacementKind.EMPLOYMENT)
+
+
+class Placement(models.Model):
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    enrolment = models.ForeignKey("pathways.Enrolment", on_delete=models.CASCADE, related_name="placements")
+    kind = models.CharField(_("type d'expérience"), max_length=12, choices=PlacementKind.choices)
+    company = models.ForeignKey(
+        "employers.Company", on_delete=models.PROTECT, related_name="placements", verbose_name=_("entreprise")
+    )
+    tutor = models.ForeignKey(
+        "people.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutored_placements",
+        verbose_name=_("tuteur ou tutrice"),
+    )
+    opening = models.ForeignKey(
+        "employers.Opening",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("offre d'origine"),
+    )
+    job_title = models.ForeignKey(
+        "referentials.JobTitle", on_delete=models.PROTECT, related_name="+", verbose_name=_("poste")
+    )
+    contract_type = models.CharField(
+        _("type de contrat"), max_length=12, choices=ContractType.choices, blank=True
+    )
+    started_on = models.DateField(_("début"))
+    planned_end_on = models.DateField(
+        _("fin prévue"), null=True, blank=True, help_text=_("Laissez vide pour un CDI.")
+    )
+    hours_per_week = models.PositiveSmallIntegerField(_("heures par semaine"), validators=hours_validators())
+    # Immersions only
+    objective = models.CharField(
+        _("objectif de l'immersion"), max_length=10, choices=ImmersionObjective.choices, blank=True
+    )
+    agreement = models.ForeignKey(
+        "documents.Attachment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("convention signée"),
+    )
+    assessment = models.CharField(
+        _("bilan de l'immersion"), max_length=10, choices=ImmersionAssessment.choices, blank=True
+    )
+    led_to_job = models.BooleanField(_("a débouché sur un emploi"), null=True, blank=True)
+    # What the person chose to tell this employer, and when they decided it
+    disclosure = models.CharField(
+        _("divulgation à l'employeur"),
+        max_length=14,
+        choices=EmployerDisclosure.choices,
+        default=EmployerDisclosure.NOT_DISCLOSED,
+    )
+    disclosure_decided_on = models.DateField(_("décidé par la personne le"), null=True, blank=True)
+    # The end
+    ended_on = models.DateField(_("date de fin"), null=True, blank=True)
+    end_reason = models.CharField(_("motif de fin"), max_length=14, choices=EndReason.choices, blank=True)
+    end_comment = EncryptedTextField(_("commentaire sur la fin"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expérience en emploi")
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["enrolment", "kind", "started_on"], name="placement_enrolment_idx")]
+        constraints = [
+            hours_constraint("hours_per_week", "placement_hours_within_a_week"),
+            models.CheckConstraint(condition=Q(kind__in=PlacementKind.values), name="placement_kind_known"),
+            models.CheckConstraint(
+                condition=Q(planned_end_on__isnull=True) | Q(planned_end_on__gte=F("started_on")),
+                name="placement_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="placement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                name="placement_end_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PlacementKind.IMMERSION)
+                | (~Q(objective="") & Q(planned_end_on__isnull=False)),
+                name="immersion_has_objective_and_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PlacementKind.EMPLOYMENT) | ~Q(contract_type=""),
+                name="employment_has_contract_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(disclosure=EmployerDisclosure.NOT_DISCLOSED)
+                | Q(disclosure_decided_on__isnull=False),
+                name="placement_disclosure_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.job_title} ({self.company})"
+
+    @property
+    def is_durable(self) -> bool:
+        """Durable employment as French statistics define it: a CDI, or a CDD or temporary
+        mission of six months or more (planned)."""
+        if self.kind != PlacementKind.EMPLOYMENT:
+            return False
+        if self.contract_type == ContractType.CDI:
+            return True
+        if self.contract_type == ContractType.CDD_LONG:
+            return True
+        if self.contract_type == ContractType.TEMPORARY and self.planned_end_on is not None:
+            return self.planned_end_on >= add_months(self.started_on, DURABLE_MONTHS)
+        return False
+
+    def is_ongoing(self, on: date) -> bool:
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+class AdjustmentKind(models.TextChoices):
+    HOURS = "hours", _("Horaires")
+    TASKS = "tasks", _("Tâches")
+    PACE = "pace", _("Rythme")
+    EQUIPMENT = "equipment", _("Matériel ou poste de travail")
+    OTHER = "other", _("Autre")
+
+
+class AdjustmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévu")
+    IN_PLACE = "in_place", _("En place")
+    STOPPED = "stopped", _("Arrêté")
+
+
+class Adjustment(models.Model):
+    """A workplace adjustment agreed for a placement (with the occupational physician or not)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("type d'aménagement"), max_length=10, choices=AdjustmentKind.choices)
+    description = EncryptedTextField(_("description"))
+    with_occupational_physician = models.BooleanField(_("avec la médecine du travail"), default=False)
+    agreed_on = models.DateField(_("décidé le"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=AdjustmentStatus.choices, default=AdjustmentStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("aménagement de poste")
+        ordering = ["agreed_on", "pk"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ReviewOutcome(models.TextChoices):
+    WORKS = "works", _("Adapté, à poursuivre")
+    TO_ADAPT = "to_adapt", _("À ajuster")
+    NO_LONGER_NEEDED = "no_longer_needed", _("N'est plus nécessaire")
+
+
+class AdjustmentReview(models.Model):
+    """The follow-up of an adjustment: a dated review of how it works."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    adjustment = models.ForeignKey(Adjustment, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("date du point"))
+    outcome = models.CharField(_("constat"), max_length=20, choices=ReviewOutcome.choices)
+    comment = EncryptedTextField(_("commentaire"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("point sur un aménagement")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.reviewed_on})"
