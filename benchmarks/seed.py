@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from database import recreate_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,23 +42,6 @@ def main() -> None:
     print(
         f"seed --preset benchmark --people {args.people}: {elapsed:.1f} s on {env['DATABASE_URL'].split(':')[0]}"
     )
-
-
-def recreate_postgres(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"],
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    ) as connection:
-        name = psycopg.sql.Identifier(config["NAME"])
-        connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
-        connection.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
 
 
 if __name__ == "__main__":

@@ -504,3 +504,18 @@ def scoped_placements(user, action: Action = Action.VIEW_CASES, queryset: QueryS
 def scoped_placement_records(user, queryset: QuerySet, action: Action = Action.VIEW_CASES) -> QuerySet:
     """Records hanging off a placement (adjustments, follow-along contacts): with a `placement`."""
     return queryset.filter(placement__enrolment__service__in=scoped_services(user, action))
+
+
+def scoped_support_contacts(
+    user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None
+) -> QuerySet:
+    """Follow-along contacts about the jobs of pathways the user may read (or, with EDIT_CASES, write)."""
+    from filrouge.followalong.models import SupportContact
+
+    queryset = SupportContact.objects.all() if queryset is None else queryset
+    return scoped_placement_records(user, queryset, action)
+
+
+def editable_support_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The follow-along contacts a user may correct: their own, on a pathway they may still edit."""
+    return scoped_support_contacts(user, Action.EDIT_CASES, queryset).filter(by=user)

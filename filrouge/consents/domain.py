@@ -30,9 +30,9 @@ PURPOSE_RELATION = {
     Purpose.REPORT_TO_PARTNER: ContactKind.REFERRING_PARTNER,
     Purpose.MEDICAL_EXCHANGE: ContactKind.MEDICAL,
 }
-# The kind of partner contact an employer is recorded as (the employers' issue adds it to
-# people.ContactKind); a disclosure decision for one employer names such a contact.
-EMPLOYER_KIND = "employer"
+# A disclosure decision for one employer names one of its contact people (a partner contact of
+# this kind, with its company).
+EMPLOYER_KIND = ContactKind.EMPLOYER
 
 
 def latest(rows):

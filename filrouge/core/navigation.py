@@ -31,6 +31,8 @@ def navigation_links(user) -> list[tuple[str, str]]:
     # The agenda and the workshops open to whoever works cases somewhere, directors included.
     if policy.is_case_worker(user):
         links += ["journal:agenda", "workshops:list"]
+        # Job development is shared by the organisation's services: companies, openings, the log.
+        links += ["employers:list", "employers:openings", "employers:log"]
     if policy.can(user, policy.Action.VIEW_ORGANISATION):
         links.append("core:organisation")
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():

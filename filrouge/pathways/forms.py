@@ -201,6 +201,8 @@ class CaseloadFilterForm(forms.Form):
             ("contact", _("Sans contact récent")),
             ("end_soon", _("Fin de programme proche")),
             ("overdue", _("Actions du plan en retard")),
+            ("follow_along", _("Pas de contact en face à face dans l'emploi depuis 30 jours")),
+            ("employer_contact", _("Aucun contact employeur depuis l'entrée (plus de 30 jours)")),
         ],
         required=False,
     )

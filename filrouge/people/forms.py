@@ -49,11 +49,19 @@ class PersonForm(PersonFieldsMixin, forms.ModelForm):
         }
 
 
+# Where the person lives, typed or pasted from a map: the distance to the openings suggested.
+HOME_PLACE_HELP = _(
+    "Facultatif : le domicile en degrés décimaux (par exemple 44.93333 et 4.89236), pour calculer "
+    "la distance aux offres d'emploi. Aucune adresse n'est envoyée à un service extérieur."
+)
+
+
 class PersonEditForm(PersonFieldsMixin, VersionedModelForm):
     class Meta:
         model = Person
-        fields = PERSON_FIELDS
+        fields = [*PERSON_FIELDS, "latitude", "longitude"]
         widgets = PersonForm.Meta.widgets
+        help_texts = {"latitude": HOME_PLACE_HELP, "longitude": HOME_PLACE_HELP}
 
 
 class ContactForm(PhoneCleaningMixin, forms.ModelForm):

@@ -25,10 +25,14 @@ from filrouge.audit import api as audit
 from filrouge.consents.models import Consent, Disclosure
 from filrouge.core.text import fold
 from filrouge.documents.models import Attachment, private_storage
+from filrouge.employers.models import EmployerContact
+from filrouge.followalong.models import SupportContact
 from filrouge.journal.models import Meeting, Note
+from filrouge.matching.models import Proposal
 from filrouge.pathways.domain import add_months, today
 from filrouge.pathways.models import Enrolment, EntrySituation, Phase, PhaseChange, Renewal, Suspension
 from filrouge.people.models import Person, PersonContact
+from filrouge.placements.models import Adjustment, AdjustmentReview, Placement
 from filrouge.plans.models import ActionPlan, PlanAction, PlanObjective
 from filrouge.profiles.models import Barrier, Experience, Profile, ProfileRevision, TargetJob, Training
 from filrouge.workshops.models import Registration
@@ -132,6 +136,17 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     Barrier.objects.filter(person=person).update(comment="")
     ProfileRevision.objects.filter(person=person).delete()  # whole snapshots of the texts above
 
+    # Employment: placements, their adjustments and follow-along, proposals and the employer
+    # contacts about the person stay (kinds, dates, outcomes are counted); their words go.
+    placements = Placement.objects.filter(enrolment__in=enrolments)
+    placements.update(end_comment="")
+    adjustments = Adjustment.objects.filter(placement__in=placements)
+    adjustments.update(description="")
+    AdjustmentReview.objects.filter(adjustment__in=adjustments).update(comment="")
+    SupportContact.objects.filter(placement__in=placements).update(notes="")
+    Proposal.objects.filter(enrolment__in=enrolments).update(comment="")
+    EmployerContact.objects.filter(person=person).update(notes="")
+
     # Documents: the rows stay (counted by kind), archived; the files are deleted.
     attachments = Attachment.objects.filter(person=person)
     delete_files_on_commit(stored_files(attachments))
@@ -153,6 +168,7 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     person.usual_name = ""
     person.date_of_birth = date(person.date_of_birth.year, 1, 1)
     person.phone = person.email = person.address = person.postal_code = person.city = ""
+    person.latitude = person.longitude = None
     person.preferred_channel = ""
     person.anonymised_at = timezone.now()
     person.version += 1  # a form opened before is refused, not saved over the anonymisation
@@ -195,10 +211,13 @@ def erasure_refusal(person) -> str | None:
         or Registration.objects.filter(enrolment__in=enrolments).exists()
         or Profile.objects.filter(person=person).exists()
         or Barrier.objects.filter(person=person).exists()
+        or Placement.objects.filter(enrolment__in=enrolments).exists()
+        or Proposal.objects.filter(enrolment__in=enrolments).exists()
     )
     if written:
         return _(
-            "Des entretiens, des notes, un plan d'action, des ateliers ou un profil sont enregistrés : "
+            "Des entretiens, des notes, un plan d'action, des ateliers, un profil ou des expériences en "
+            "emploi sont enregistrés : "
             "le service doit conserver le dossier pendant sa durée de conservation. Il peut en revanche "
             "être anonymisé une fois chaque parcours terminé."
         )

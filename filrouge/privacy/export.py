@@ -27,6 +27,8 @@ from filrouge.consents.models import Consent, Disclosure
 from filrouge.documents.pdf import render_pdf
 from filrouge.journal.models import Meeting, Note
 from filrouge.journal.selectors import readable_meetings, readable_notes
+from filrouge.matching.models import Proposal
+from filrouge.placements.models import Placement
 from filrouge.plans.models import ActionPlan
 from filrouge.profiles.models import Barrier, Profile, ProfileRevision
 from filrouge.workshops.models import Registration
@@ -95,6 +97,8 @@ def identity(person) -> dict:
         "address": person.address,
         "postal_code": person.postal_code,
         "city": person.city,
+        "latitude": None if person.latitude is None else float(person.latitude),
+        "longitude": None if person.longitude is None else float(person.longitude),
         "preferred_channel": choice(person, "preferred_channel"),
         "created_at": iso(person.created_at),
         "updated_at": iso(person.updated_at),
@@ -270,6 +274,95 @@ def pathway(enrolment, meetings, notes) -> dict:
             .select_related("session__type")
             .order_by("session__starts_at", "pk")
         ],
+        "placements": [
+            placement_data(p)
+            for p in Placement.objects.filter(enrolment=enrolment)
+            .select_related("company", "tutor", "job_title")
+            .prefetch_related("adjustments__reviews__by", "support_contacts__by")
+            .order_by("started_on", "pk")
+        ],
+        "proposals": [
+            proposal_data(p)
+            for p in Proposal.objects.filter(enrolment=enrolment)
+            .select_related("opening__company", "opening__job_title", "proposed_by")
+            .order_by("proposed_on", "pk")
+        ],
+    }
+
+
+def placement_data(placement) -> dict:
+    return {
+        "kind": choice(placement, "kind"),
+        "company": placement.company.name,
+        "tutor": contact(placement.tutor),
+        "job": job(placement.job_title),
+        "contract_type": choice(placement, "contract_type"),
+        "durable_employment": placement.is_durable,
+        "started_on": iso(placement.started_on),
+        "planned_end_on": iso(placement.planned_end_on),
+        "hours_per_week": placement.hours_per_week,
+        "immersion_objective": choice(placement, "objective"),
+        "agreement_id": placement.agreement_id,
+        "immersion_assessment": choice(placement, "assessment"),
+        "led_to_job": placement.led_to_job,
+        "disclosure": choice(placement, "disclosure"),
+        "disclosure_decided_on": iso(placement.disclosure_decided_on),
+        "ended_on": iso(placement.ended_on),
+        "end_reason": choice(placement, "end_reason"),
+        "end_comment": placement.end_comment,
+        "adjustments": [
+            {
+                "kind": choice(a, "kind"),
+                "description": a.description,
+                "with_occupational_physician": a.with_occupational_physician,
+                "agreed_on": iso(a.agreed_on),
+                "status": choice(a, "status"),
+                "reviews": [
+                    {
+                        "reviewed_on": iso(r.reviewed_on),
+                        "outcome": choice(r, "outcome"),
+                        "comment": r.comment,
+                        "by": user_name(r.by),
+                    }
+                    for r in a.reviews.all()
+                ],
+            }
+            for a in placement.adjustments.all()
+        ],
+        "support_contacts": [
+            {
+                "contacted_on": iso(c.contacted_on),
+                "party": choice(c, "party"),
+                "kind": choice(c, "kind"),
+                "place": choice(c, "place"),
+                "notes": c.notes,
+                "by": user_name(c.by),
+            }
+            for c in placement.support_contacts.all()
+        ],
+    }
+
+
+def proposal_data(proposal) -> dict:
+    opening = proposal.opening
+    return {
+        "opening": {"job": job(opening.job_title), "company": opening.company.name},
+        "proposed_on": iso(proposal.proposed_on),
+        "proposed_by": user_name(proposal.proposed_by),
+        "answer": choice(proposal, "answer"),
+        "answered_on": iso(proposal.answered_on),
+        "comment": proposal.comment,
+    }
+
+
+def employer_contact_data(entry) -> dict:
+    return {
+        "contacted_on": iso(entry.contacted_on),
+        "company": entry.company.name,
+        "kind": choice(entry, "kind"),
+        "face_to_face": entry.face_to_face,
+        "coach": user_name(entry.coach),
+        "notes": entry.notes,
     }
 
 
@@ -474,6 +567,13 @@ def export_data(person, user) -> dict:
                 for d in Disclosure.objects.filter(person=person)
                 .select_related("employer", "recorded_by")
                 .order_by("decided_on", "recorded_at", "pk")
+            ],
+            "employer_contacts": [
+                employer_contact_data(e)
+                for e in policy.scoped_employer_contacts(user)
+                .filter(person=person)
+                .select_related("company", "coach")
+                .order_by("contacted_on", "pk")
             ],
             "record_accesses": access_log(person),
         }

@@ -24,6 +24,7 @@ from filrouge.referentials.models import (
     Theme,
 )
 from filrouge.seed.demo_casework import seed_casework
+from filrouge.seed.demo_employment import employment_summary, seed_employment
 from filrouge.seed.demo_people import demo_counts, seed_people
 from filrouge.workshops.built_in import load_built_in_types
 from filrouge.workshops.models import WorkshopType
@@ -142,6 +143,7 @@ def seed_demo() -> list[dict]:
                 )
         seed_people(organisation, services, spec["domain"], seed=2026 + number)
         seed_casework(services, seed=2026 + number)
+        seed_employment(organisation, services, spec["domain"], seed=2026 + number)
     return rows
 
 
@@ -150,5 +152,8 @@ def demo_summary() -> str:
     organisations = Organisation.objects.filter(siret__in=[spec["siret"] for spec in ORGANISATIONS])
     counts = demo_counts(organisations)
     return (
-        "Données de démonstration : " + ", ".join(f"{count} {name}" for name, count in counts.items()) + "."
+        "Données de démonstration : "
+        + ", ".join(f"{count} {name}" for name, count in counts.items())
+        + ".\n"
+        + employment_summary(organisations)
     )

@@ -11,6 +11,10 @@ from tests.accounts.factories import PASSWORD
 from tests.journal.factories import NoteFactory
 
 CASE_APPS = {
+    "employers",
+    "matching",
+    "placements",
+    "followalong",
     "people",
     "pathways",
     "profiles",

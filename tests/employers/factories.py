@@ -1,9 +1,11 @@
 import factory
 
-from filrouge.employers.models import Company, Opening
+from filrouge.employers.models import Company, EmployerContact, EmployerContactKind, Opening
 from filrouge.organisations.validators import synthetic_siret
+from filrouge.pathways.domain import today
 from filrouge.people.models import Contact, ContactKind
 from filrouge.referentials.models import ContractType
+from tests.accounts.factories import UserFactory
 from tests.organisations.factories import OrganisationFactory
 from tests.profiles.factories import job_title
 
@@ -44,3 +46,17 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     hours_per_week = 24
     city = "Valence"
     postal_code = "26000"
+
+
+class EmployerContactFactory(factory.django.DjangoModelFactory):
+    """A phone call of a coach to a company, about no one in particular."""
+
+    class Meta:
+        model = EmployerContact
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    coach = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..company.organisation"))
+    kind = EmployerContactKind.PHONE_CALL
+    face_to_face = False
+    contacted_on = factory.LazyFunction(today)

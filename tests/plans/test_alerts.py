@@ -10,6 +10,7 @@ from filrouge.pathways.models import Enrolment
 from filrouge.plans import domain
 from filrouge.plans.models import ActionStatus, PlanAction
 from tests.accounts.factories import staff
+from tests.employers.factories import CompanyFactory, EmployerContactFactory
 from tests.organisations.factories import ServiceFactory
 from tests.pathways.factories import enrol
 from tests.plans.factories import ActionFactory, AgreedPlanFactory, ObjectiveFactory, PlanFactory
@@ -30,8 +31,13 @@ def coach(service):
 
 
 def with_action(service, coach, **action):
+    """A pathway with one action, whose coach has met an employer for the person (so that only
+    the plan can raise an alert)."""
     enrolment = enrol(service, coach)
     ActionFactory(objective=ObjectiveFactory(plan=PlanFactory(enrolment=enrolment)), **action)
+    EmployerContactFactory(
+        company=CompanyFactory(organisation=service.organisation), coach=coach, person=enrolment.person
+    )
     return enrolment
 
 

@@ -4,17 +4,30 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from filrouge.consents.models import Purpose
+from filrouge.employers.models import EmployerContact, EmployerContactKind
+from filrouge.followalong.models import Party, SupportContact, SupportKind, SupportPlace
 from filrouge.journal.models import Attendance, MeetingKind
+from filrouge.matching.models import Answer, Proposal
 from filrouge.pathways import domain
 from filrouge.pathways.models import ExitOutcome, Phase
+from filrouge.placements.models import (
+    Adjustment,
+    AdjustmentKind,
+    AdjustmentReview,
+    EmployerDisclosure,
+    EndReason,
+    ReviewOutcome,
+)
 from filrouge.plans.models import ActionStatus
 from filrouge.profiles.models import BarrierStatus, Experience, Training
 from filrouge.workshops.models import Attendance as WorkshopAttendance
 from tests.consents.factories import give, partner
 from tests.documents.factories import attachment
+from tests.employers.factories import CompanyFactory, OpeningFactory
 from tests.journal.factories import MeetingFactory, NoteFactory
 from tests.pathways.factories import enrol
 from tests.people.factories import PersonFactory
+from tests.placements.factories import PlacementFactory
 from tests.plans.factories import ActionFactory, ObjectiveFactory, PlanFactory
 from tests.profiles.factories import barrier, job_title, profile, revision
 from tests.workshops.factories import RegistrationFactory, SessionFactory, at
@@ -48,6 +61,8 @@ def rich_record(world, *, exited=True, days_ago=400) -> Record:
         postal_code="26000",
         city="Valence",
         sex="female",
+        latitude="44.93333",
+        longitude="4.89236",
     )
     enrolment = enrol(
         world.a1, coach=coach, person=person, days_ago=days_ago, referral_reason="Orientée après un burn-out."
@@ -125,6 +140,8 @@ def rich_record(world, *, exited=True, days_ago=400) -> Record:
     session = SessionFactory(service=world.a1, starts_at=at(-(days_ago - 40)))
     RegistrationFactory(session=session, enrolment=enrolment, attendance=WorkshopAttendance.PRESENT)
 
+    employment(world, person, enrolment, coach, days_ago)
+
     files = [
         attachment(person, by=coach, title="CV de Mélodie Carpentier"),
         attachment(person, by=coach, kind="consent", title="Consentement signé", enrolment=enrolment),
@@ -139,3 +156,63 @@ def rich_record(world, *, exited=True, days_ago=400) -> Record:
             by=coach,
         )
     return Record(person, enrolment, psychologist_note, psychologist_meeting, files)
+
+
+def employment(world, person, enrolment, coach, days_ago) -> None:
+    """A job that ended, with an adjustment reviewed, a follow-along contact, a proposal and an
+    employer contact about the person: each with words that name or describe her."""
+    company = CompanyFactory(organisation=world.org_a, name="Atelier Floral du Rhône")
+    placement = PlacementFactory(
+        enrolment=enrolment,
+        company=company,
+        started_on=TODAY - timedelta(days=days_ago - 90),
+        ended_on=TODAY - timedelta(days=days_ago - 150),
+        end_reason=EndReason.HEALTH,
+        end_comment="Rupture après une rechute.",
+        disclosure=EmployerDisclosure.MANAGER,
+        disclosure_decided_on=TODAY - timedelta(days=days_ago - 90),
+    )
+    adjustment = Adjustment.objects.create(
+        organisation=world.org_a,
+        placement=placement,
+        kind=AdjustmentKind.PACE,
+        description="Pauses toutes les deux heures à cause du traitement.",
+        agreed_on=placement.started_on,
+    )
+    AdjustmentReview.objects.create(
+        organisation=world.org_a,
+        adjustment=adjustment,
+        reviewed_on=placement.started_on + timedelta(days=20),
+        outcome=ReviewOutcome.WORKS,
+        comment="Le traitement la fatigue moins.",
+        by=coach,
+    )
+    SupportContact.objects.create(
+        organisation=world.org_a,
+        placement=placement,
+        party=Party.PERSON,
+        kind=SupportKind.FACE_TO_FACE,
+        place=SupportPlace.WORKPLACE,
+        contacted_on=placement.started_on + timedelta(days=10),
+        notes="Se dit harcelée par un collègue.",
+        by=coach,
+    )
+    Proposal.objects.create(
+        organisation=world.org_a,
+        enrolment=enrolment,
+        opening=OpeningFactory(company=company),
+        proposed_on=placement.started_on - timedelta(days=15),
+        proposed_by=coach,
+        answer=Answer.HIRED,
+        answered_on=placement.started_on - timedelta(days=5),
+        comment="Trop loin de chez sa mère, mais acceptée.",
+    )
+    EmployerContact.objects.create(
+        organisation=world.org_a,
+        company=company,
+        coach=coach,
+        kind=EmployerContactKind.CANDIDATE_PRESENTATION,
+        contacted_on=placement.started_on - timedelta(days=15),
+        person=person,
+        notes="Présentée à la gérante comme très motivée.",
+    )

@@ -111,6 +111,12 @@ def test_anonymising_removes_names_contacts_free_text_and_files(world, django_ca
         "devant sa mère",
         "Mme Carpentier",
         "Bureau de Valence",
+        "rechute",
+        "traitement",
+        "harcelée",
+        "chez sa mère",
+        "très motivée",
+        "44.93",
     ):
         assert secret not in everything, secret
     assert all(not path.exists() for path in map(__import__("pathlib").Path, paths))

@@ -63,6 +63,17 @@ def test_the_export_holds_every_part_of_the_record(world):
         str(record.person.contact_links.get().contact),
     }
     assert data["controller"]["name"] == "Organisation A"
+    (job,) = data["pathways"][0]["placements"]
+    assert (job["company"], job["end_reason"]["code"], job["durable_employment"]) == (
+        "Atelier Floral du Rhône",
+        "health",
+        True,
+    )
+    assert job["adjustments"][0]["reviews"][0]["comment"] == "Le traitement la fatigue moins."
+    assert job["support_contacts"][0]["notes"] == "Se dit harcelée par un collègue."
+    assert data["pathways"][0]["proposals"][0]["answer"]["code"] == "hired"
+    assert data["employer_contacts"][0]["notes"] == "Présentée à la gérante comme très motivée."
+    assert (data["person"]["latitude"], data["person"]["longitude"]) == (44.93333, 4.89236)
 
 
 def test_the_export_matches_its_documented_schema(world, client):
