@@ -87,3 +87,11 @@ CASELOAD_MANAGERS = frozenset({"head_of_service", "director"})
 def coach_membership(world):
     coach = world.users["coach"]
     return {"pk": coach.pk, "membership_pk": coach.memberships.get().pk}
+
+
+def today_iso() -> str:
+    """Today's date as a form sends it, read when the request is made: a run may cross
+    midnight, and a date read when the rows were imported would then be yesterday's."""
+    from filrouge.pathways.domain import today
+
+    return today().isoformat()

@@ -208,7 +208,11 @@ def test_permission_matrix(db, client, shared_world, row, subject):
     if subject != ANONYMOUS:
         client.force_login(world.users[subject])
     url = reverse(row.name, kwargs=row.kwargs(world))
-    response = client.get(url) if row.method == "GET" else client.post(url, row.data)
+    response = (
+        client.get(url)
+        if row.method == "GET"
+        else client.post(url, {key: value() if callable(value) else value for key, value in row.data.items()})
+    )
 
     expected = row.expected(subject)
     if expected == LOGIN:

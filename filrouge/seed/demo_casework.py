@@ -85,6 +85,13 @@ def at(day, moment):
     return timezone.make_aware(datetime.combine(day, moment))
 
 
+def held_at(day, moment):
+    """When a meeting held on `day` began: at `moment`, or at midnight when `day` is today and
+    `moment` is still to come (a meeting with its attendance noted is never in the future)."""
+    starts = at(day, moment)
+    return starts if starts <= timezone.now() else at(day, time(0, 0))
+
+
 def seed_casework(services, seed: int) -> None:
     for index, service in enumerate(services):
         if Meeting.objects.filter(enrolment__service=service).exists():
@@ -135,7 +142,7 @@ def seed_meetings(rng, enrolment, psychologist) -> None:
                 else rng.choice([Attendance.PRESENT] * 4 + [Attendance.EXCUSED])
             )
             meeting = Meeting(
-                starts_at=at(held, rng.choice(PARIS_DAY)),
+                starts_at=held_at(held, rng.choice(PARIS_DAY)),
                 duration_minutes=rng.choice((45, 60)),
                 kind=kind,
                 place="Sur le lieu de travail" if in_work else "Bureau du service",

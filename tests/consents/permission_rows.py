@@ -1,8 +1,7 @@
 from filrouge.consents.models import ConsentStatus, DisclosureLevel, Purpose
-from filrouge.pathways.domain import today
 from tests.consents.factories import give
 from tests.documents.permission_rows import a_plan
-from tests.matrix import PERSON_TEAM, Row, enrolment, person
+from tests.matrix import PERSON_TEAM, Row, enrolment, person, today_iso
 
 
 def a_consent(world):
@@ -14,7 +13,7 @@ def decision():
     return {
         "status": ConsentStatus.GIVEN,
         "purpose": Purpose.FUNDER_FIGURES,
-        "decided_on": today().isoformat(),
+        "decided_on": today_iso,
         "method": "oral",
         "witness_name": "Léa Martin",
     }
@@ -32,7 +31,7 @@ ROWS = [
         PERSON_TEAM,
         kwargs=a_consent,
         ok=302,
-        data={"decided_on": today().isoformat()},
+        data={"decided_on": today_iso},
     ),
     Row("consents:disclosure", "GET", PERSON_TEAM, kwargs=person),
     Row(
@@ -41,7 +40,7 @@ ROWS = [
         PERSON_TEAM,
         kwargs=person,
         ok=302,
-        data={"level": DisclosureLevel.SUPPORT, "decided_on": today().isoformat()},
+        data={"level": DisclosureLevel.SUPPORT, "decided_on": today_iso},
     ),
     # Choosing the recipient of a document (the PDFs' own rows are the documents app's).
     Row("consents:plan_share", "GET", PERSON_TEAM, kwargs=a_plan),

@@ -7,9 +7,8 @@ case; a company or opening of organisation A is a 404 for anyone outside it.
 """
 
 from filrouge.employers.models import EmployerContactKind
-from filrouge.pathways.domain import today
 from tests.employers.factories import CompanyContactFactory, CompanyFactory, OpeningFactory
-from tests.matrix import CASE, CASE_WORKERS, Row
+from tests.matrix import CASE, CASE_WORKERS, Row, today_iso
 
 ORG_TEAM = CASE | {"director", "other_service_coach"}
 
@@ -37,7 +36,7 @@ def opening(world):
     return {"pk": OpeningFactory(company=CompanyFactory(organisation=world.org_a)).pk}
 
 
-A_CALL = {"kind": EmployerContactKind.PHONE_CALL, "contacted_on": today().isoformat()}
+A_CALL = {"kind": EmployerContactKind.PHONE_CALL, "contacted_on": today_iso}
 
 ROWS = [
     # Lists: whoever works cases somewhere (their own organisation's companies).

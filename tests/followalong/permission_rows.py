@@ -1,7 +1,6 @@
 from filrouge.followalong.models import Party, SupportKind, SupportPlace
-from filrouge.pathways.domain import today
 from tests.followalong.factories import SupportContactFactory
-from tests.matrix import PERSON_TEAM, Row
+from tests.matrix import PERSON_TEAM, Row, today_iso
 from tests.placements.factories import PlacementFactory
 
 
@@ -19,7 +18,7 @@ CONTACT = {
     "party": Party.TUTOR,
     "kind": SupportKind.FACE_TO_FACE,
     "place": SupportPlace.WORKPLACE,
-    "contacted_on": today().isoformat(),
+    "contacted_on": today_iso,
     "notes": "Point mensuel sur le poste.",
 }
 

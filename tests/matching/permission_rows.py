@@ -1,7 +1,7 @@
 from filrouge.matching import domain
 from filrouge.pathways.domain import today
 from tests.employers.factories import OpeningFactory
-from tests.matrix import PERSON_TEAM, Row, person
+from tests.matrix import PERSON_TEAM, Row, person, today_iso
 
 
 def an_opening(world):
@@ -27,7 +27,7 @@ ROWS = [
         PERSON_TEAM,
         kwargs=person_and_opening,
         ok=302,
-        data={"proposed_on": today().isoformat()},
+        data={"proposed_on": today_iso},
     ),
     Row("matching:answer", "GET", PERSON_TEAM, kwargs=a_proposal),
     Row(
@@ -36,6 +36,6 @@ ROWS = [
         PERSON_TEAM,
         kwargs=a_proposal,
         ok=302,
-        data={"answer": "interview", "answered_on": today().isoformat()},
+        data={"answer": "interview", "answered_on": today_iso},
     ),
 ]

@@ -2,7 +2,7 @@ from filrouge.consents.models import Purpose
 from filrouge.pathways.domain import today
 from filrouge.placements.models import Adjustment, AdjustmentKind, AdjustmentStatus
 from tests.consents.factories import give
-from tests.matrix import PERSON_TEAM, Row, enrolment, person
+from tests.matrix import PERSON_TEAM, Row, enrolment, person, today_iso
 from tests.placements.factories import PlacementFactory, job_with_tutor
 
 
@@ -37,7 +37,7 @@ def new_immersion(world):
     return enrolment(world) | {"kind": "immersion"}
 
 
-TODAY = today().isoformat()
+TODAY = today_iso
 
 ROWS = [
     # A person's placements are case content: their team reads them and records them (EDIT_CASES);
