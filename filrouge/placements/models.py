@@ -10,20 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
 from filrouge.employers.models import hours_constraint, hours_validators
+from filrouge.pathways.domain import add_months
 from filrouge.referentials.models import ContractType
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has none (31 Jan → 28 Feb)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
 
 IMMERSION_MAX_MONTHS = 1  # a PMSMP lasts at most one month
 DURABLE_MONTHS = 6  # French statistics: CDI, or CDD or temporary work of 6 months or more
