@@ -98,9 +98,22 @@ def page(browser, request):
     context.close()
 
 
+_demo_copy: dict = {}
+
+
 @pytest.fixture
 def demo(live_server):
-    """The demo data, in the live server's database; one row per role held, as `seed_demo` returns."""
+    """The demo data, in the live server's database; one row per role held, as `seed_demo` returns.
+
+    Built once per session, then copied back before each test that asks for it (see snapshot.py).
+    """
     from filrouge.seed.demo import seed_demo
 
-    return seed_demo()
+    from . import snapshot
+
+    if not _demo_copy:
+        accounts = seed_demo()
+        _demo_copy.update(accounts=accounts, rows=snapshot.take())
+    else:
+        snapshot.restore(_demo_copy["rows"])
+    return _demo_copy["accounts"]
