@@ -26,6 +26,8 @@ class Action(StrEnum):
     VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
     MANAGE_REFERENTIAL = "manage_referential"  # the service's own barriers, objectives and actions
     EXERCISE_RIGHTS = "exercise_rights"  # a person's GDPR rights: their data export, erasure, anonymisation
+    EXPORT_LISTS = "export_lists"  # CSV lists with names (people, placements, employer contacts)
+    REVIEW_FIDELITY = "review_fidelity"  # score the IPS fidelity scale and keep its improvement plan
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
@@ -47,6 +49,8 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
     Action.MANAGE_REFERENTIAL: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXERCISE_RIGHTS: frozenset({Role.HEAD_OF_SERVICE}),
+    Action.EXPORT_LISTS: frozenset({Role.HEAD_OF_SERVICE}),
+    Action.REVIEW_FIDELITY: frozenset({Role.HEAD_OF_SERVICE}),
 }
 DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
 ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
@@ -519,3 +523,14 @@ def scoped_support_contacts(
 def editable_support_contacts(user, queryset: QuerySet | None = None) -> QuerySet:
     """The follow-along contacts a user may correct: their own, on a pathway they may still edit."""
     return scoped_support_contacts(user, Action.EDIT_CASES, queryset).filter(by=user)
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def figures_without_names(user, services) -> bool:
+    """Whether figures about these services must be shown as aggregates only: "< 5" for a small
+    count, no person's and no staff member's name. So for anyone who does not see the cases of
+    every one of them (funder viewers)."""
+    services = list(services)
+    return not services or not all(may_in_service(user, Action.VIEW_CASES, service) for service in services)

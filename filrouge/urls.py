@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("filrouge.matching.urls")),
     path("", include("filrouge.placements.urls")),
     path("", include("filrouge.followalong.urls")),
+    path("", include("filrouge.outcomes.urls")),
+    path("", include("filrouge.reports.urls")),
+    path("", include("filrouge.fidelity.urls")),
     path("", include("filrouge.privacy.urls")),
     path("", include("filrouge.audit.urls")),
     # The language switch works before login too (the login page has it).
