@@ -1,8 +1,9 @@
 """Figures shown to someone who may not see the cases (a funder viewer): no count under 5.
 
 A count of fewer than 5 people could point to someone, so it is shown as "< 5"; a share is
-hidden with it when its numerator or its denominator is under 5. One rule for the pages, the
-PDFs and the workbooks.
+hidden with it when its numerator or its denominator is under 5, and so is a mean or a median
+computed on fewer than 5 people (it would be one person's own figure). One rule for the pages,
+the PDFs and the workbooks.
 """
 
 from django.utils.translation import gettext as _
@@ -30,3 +31,8 @@ def share(numerator: int, denominator: int, hide: bool) -> float | str | None:
     if not denominator:
         return None
     return numerator / denominator
+
+
+def about(value: float | None, people: int, hide: bool) -> float | str | None:
+    """A figure computed on `people` people (a median delay, a mean duration), or "< 5"."""
+    return hidden_label() if hide and is_small(people) else value

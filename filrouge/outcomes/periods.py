@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from filrouge.pathways.domain import add_months
 
 LONGEST_DAYS = 366 * 10  # ten years: longer spans are refused (and mean a typing mistake)
+# Beyond them a period is a typing mistake (and the measures' date arithmetic, which looks a year
+# or more around the period, would leave the calendar).
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
@@ -81,12 +84,30 @@ def span(start: date, end: date) -> Period:
         raise PeriodError(_("La fin de la période précède son début."))
     if (end - start).days + 1 > LONGEST_DAYS:
         raise PeriodError(_("Une période ne peut dépasser dix ans."))
-    return Period(start, end, "span")
+    return _within_bounds(Period(start, end, "span"))
 
 
 def parse(text: str) -> Period:
     """Reads a period from its text form; a PeriodError (with a message for the user) otherwise."""
     text = (text or "").strip()
+    if re.match(r"\d{4}", text) and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise _out_of_bounds()
+    return _within_bounds(_read(text))
+
+
+def _out_of_bounds() -> PeriodError:
+    return PeriodError(
+        _("Choisissez une période entre %(first)s et %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+    )
+
+
+def _within_bounds(period: Period) -> Period:
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise _out_of_bounds()
+    return period
+
+
+def _read(text: str) -> Period:
     try:
         if match := _YEAR.match(text):
             return year(int(match[1]))

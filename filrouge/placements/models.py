@@ -5,11 +5,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
 from filrouge.employers.models import hours_constraint, hours_validators
+from filrouge.outcomes.expressions import reached_months
 from filrouge.pathways.domain import add_months
 from filrouge.referentials.models import ContractType
 
@@ -58,6 +59,20 @@ class PlacementQuerySet(models.QuerySet):
 
     def jobs(self):
         return self.filter(kind=PlacementKind.EMPLOYMENT)
+
+    @staticmethod
+    def durable_condition() -> Q:
+        """`Placement.is_durable` as a condition the database evaluates (the same rule)."""
+        temporary_long = Q(
+            contract_type=ContractType.TEMPORARY, planned_end_on__isnull=False
+        ) & reached_months("planned_end_on", "started_on", DURABLE_MONTHS)
+        return Q(kind=PlacementKind.EMPLOYMENT) & (
+            Q(contract_type__in=[ContractType.CDI, ContractType.CDD_LONG]) | temporary_long
+        )
+
+    def with_durable(self):
+        """Annotates `durable`, the database's reading of `Placement.is_durable`."""
+        return self.annotate(durable=ExpressionWrapper(self.durable_condition(), output_field=BooleanField()))
 
 
 class Placement(models.Model):

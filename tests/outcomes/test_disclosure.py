@@ -23,6 +23,14 @@ def test_a_share_is_hidden_with_a_small_numerator_or_denominator():
         assert disclosure.share(0, 0, hide=False) is None
 
 
+def test_a_mean_or_median_over_fewer_than_5_people_is_hidden_when_asked():
+    with translation.override("fr"):
+        assert disclosure.about(12.5, 4, hide=True) == "< 5"
+        assert disclosure.about(12.5, 5, hide=True) == 12.5
+        assert disclosure.about(12.5, 4, hide=False) == 12.5
+        assert disclosure.about(None, 0, hide=False) is None
+
+
 @pytest.mark.django_db
 def test_only_those_who_see_every_services_cases_see_figures_with_names(world):
     assert not policy.figures_without_names(world.users["coach"], [world.a1])

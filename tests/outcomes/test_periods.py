@@ -39,6 +39,9 @@ def test_a_period_is_read_from_its_text_form_and_written_back_the_same(text, sta
         ("2026-06-30_2026-01-15", "La fin de la période précède son début"),
         ("2000-01-01_2026-01-01", "dix ans"),
         ("<script>", "Période non reconnue"),
+        ("0001", "entre 1950 et 2100"),
+        ("9999-T4", "entre 1950 et 2100"),
+        ("1949-12-01_1950-01-31", "entre 1950 et 2100"),
     ],
 )
 def test_a_period_that_cannot_be_read_says_why(text, message):
