@@ -35,21 +35,6 @@ sys.path.insert(0, str(ROOT))
 SEED = 20_261_201
 BATCH = 2000
 PEOPLE_PER_SERVICE = 2000
-# Occupations supported employment often aims at: they get half the targets and openings.
-COMMON_CODES = [
-    "K2204",  # cleaning
-    "N1103",  # warehouse handling
-    "D1106",  # food sales
-    "G1602",  # kitchen staff
-    "G1603",  # hotel and restaurant staff
-    "D1507",  # shelf stocking
-    "A1203",  # green spaces
-    "K2304",  # waste sorting
-    "H3302",  # production line
-    "M1602",  # office work
-    "D1505",  # cashier
-    "N4105",  # delivery
-]
 PLACES = [  # city centres; places are drawn around them
     (45.76, 4.83),
     (44.93, 4.89),
@@ -110,6 +95,7 @@ def load(people: int, openings: int):
     from filrouge.people.models import Person
     from filrouge.profiles.models import Profile, TargetJob
     from filrouge.referentials.models import ContractType, JobTitle
+    from filrouge.seed.benchmark import COMMON_CODES  # half the targets and openings are drawn there
     from filrouge.seed.demo_people import FAMILY_NAMES, FIRST_NAMES
 
     rng = random.Random(SEED)  # noqa: S311  (synthetic data, not a secret)
