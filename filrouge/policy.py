@@ -534,3 +534,24 @@ def figures_without_names(user, services) -> bool:
     every one of them (funder viewers)."""
     services = list(services)
     return not services or not all(may_in_service(user, Action.VIEW_CASES, service) for service in services)
+
+
+# --- The IPS fidelity review ------------------------------------------------------------------
+
+
+def scoped_reviews(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
+    """A service's fidelity reviews: read by its team (VIEW_CASES), written by REVIEW_FIDELITY."""
+    from filrouge.fidelity.models import Review
+
+    queryset = Review.objects.all() if queryset is None else queryset
+    return queryset.filter(service__in=scoped_services(user, action))
+
+
+def scoped_improvement_actions(
+    user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None
+) -> QuerySet:
+    """The actions of the improvement plans of those reviews."""
+    from filrouge.fidelity.models import ImprovementAction
+
+    queryset = ImprovementAction.objects.all() if queryset is None else queryset
+    return queryset.filter(review__service__in=scoped_services(user, action))

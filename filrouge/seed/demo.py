@@ -25,6 +25,7 @@ from filrouge.referentials.models import (
 )
 from filrouge.seed.demo_casework import seed_casework
 from filrouge.seed.demo_employment import employment_summary, seed_employment
+from filrouge.seed.demo_fidelity import seed_fidelity
 from filrouge.seed.demo_people import demo_counts, seed_people
 from filrouge.workshops.built_in import load_built_in_types
 from filrouge.workshops.models import WorkshopType
@@ -144,6 +145,9 @@ def seed_demo() -> list[dict]:
         seed_people(organisation, services, spec["domain"], seed=2026 + number)
         seed_casework(services, seed=2026 + number)
         seed_employment(organisation, services, spec["domain"], seed=2026 + number)
+        head = Membership.objects.filter(service=services[0], role=Role.HEAD_OF_SERVICE).first()
+        if head is not None:
+            seed_fidelity(services, head.user, seed=2026 + number)
     return rows
 
 
