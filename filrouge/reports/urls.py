@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from filrouge.reports import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("rapports/", views.index, name="index"),
+    path("rapports/activite/", views.activity_page, name="activity"),
+    path("rapports/activite/rapport.pdf", views.activity_pdf, name="activity_pdf"),
+    path("rapports/activite/rapport.xlsx", views.activity_xlsx, name="activity_xlsx"),
+    path("rapports/exports/personnes.csv", views.export_people, name="export_people"),
+    path("rapports/exports/experiences.csv", views.export_placements, name="export_placements"),
+    path(
+        "rapports/exports/contacts-employeurs.csv",
+        views.export_employer_contacts,
+        name="export_employer_contacts",
+    ),
+]

@@ -1,0 +1,108 @@
+"""The activity report's tables read the summary's figures as they are, and hide for a funder
+what could point to someone: counts under 5, the shares and averages built on them, names."""
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from filrouge.outcomes import measures, periods
+from filrouge.reports import activity
+from tests.reports import fakes
+from tests.reports.reading import spaced
+
+PERIOD = periods.year(2025)
+SCOPE = measures.Scope(organisation_id=1, service_ids=(1,), start=PERIOD.start, end=PERIOD.end)
+
+
+@pytest.fixture(autouse=True)
+def french():
+    with translation.override("fr"):
+        yield
+
+
+def report(hide: bool) -> activity.Report:
+    return activity.build(fakes.summary(SCOPE), period=PERIOD, scope_label="A1", services=["A1"], hide=hide)
+
+
+def values(table: activity.Table, name: str) -> list:
+    return next([cell.value for cell in row[1:]] for row in table.rows if row[0].value == name)
+
+
+def test_figures_are_the_summarys_own():
+    built = report(hide=False)
+    flows = built.table("activite")
+    assert values(flows, "Personnes accompagnées sur la période") == [42]
+    assert values(flows, "Part des parcours en cours qui sont actifs") == [27 / 30]
+    assert values(flows, "Durée moyenne des parcours sortis (jours)") == [201.5]
+    assert values(
+        built.table("emploi"), "Taux d'emploi (IPS) : en emploi dans les 12 mois suivant l'entrée"
+    ) == [
+        5,
+        12,
+        5 / 12,
+    ]
+    assert values(built.table("delais"), "Premier emploi") == [12, 5, 120.0, 130.0, 0, 0.0]
+    assert values(built.table("maintien"), "6 mois") == [5, 7, 5 / 7]
+    assert values(built.table("job-coachs"), "Dominique Coach") == [3, 10, 2, 1, 0.04, 0.02]
+    assert values(built.table("repartition-coach"), "Camille Coach") == [30, 9, 2, 10, 4 / 9]
+    assert built.as_of == date(2025, 12, 31)
+
+
+def test_the_benchmarks_are_shown_beside_the_rate():
+    assert [row[1].value for row in report(hide=False).table("reperes").rows] == [0.41, 0.50, 0.50]
+
+
+def test_for_a_funder_small_counts_and_what_is_built_on_them_are_hidden():
+    built = report(hide=True)
+    flows = built.table("activite")
+    assert values(flows, "Personnes accompagnées sur la période") == [42]
+    assert values(flows, "Sorties") == ["< 5"]
+    assert values(flows, "Dont réorientations") == ["< 5"]  # zero too
+    assert values(flows, "Durée moyenne des parcours sortis (jours)") == ["< 5"]  # over 3 exits
+    assert values(flows, "Part des parcours en cours qui sont actifs") == [27 / 30]
+    assert values(built.table("sorties"), "Emploi durable") == ["< 5"]
+    delays = built.table("delais")
+    assert values(delays, "Premier contact employeur") == [12, 10, 21.0, 24.3, 8, 8 / 12]
+    assert values(delays, "Première immersion") == [12, "< 5", "< 5", "< 5", "< 5", "< 5"]
+    assert values(built.table("maintien"), "12 mois") == ["< 5", "< 5", "< 5"]
+    assert values(built.table("repartition-sex"), "Homme") == [20, 5, "< 5", 6, "< 5"]
+
+
+def test_for_a_funder_job_coaches_are_numbered_not_named():
+    built = report(hide=True)
+    texts = [cell.text for table in built.tables for row in table.rows for cell in row]
+    assert not any("Coach" in text for text in texts)
+    assert [row[0].value for row in built.table("job-coachs").rows] == ["Job coach 1", "Job coach 2"]
+    assert [row[0].value for row in built.table("repartition-coach").rows] == ["Job coach 1", "Job coach 2"]
+    assert values(built.table("job-coachs"), "Job coach 2") == ["< 5", 10, 2, 1, 0.04, 0.02]
+
+
+def test_counts_of_employer_contacts_are_not_hidden_they_count_no_one():
+    assert values(report(hide=True).table("contacts"), "Job coachs") == [2]
+
+
+def test_cells_print_in_the_languages_format():
+    assert activity.Cell(5 / 12, activity.PERCENT).text == "41,7\u00a0%"
+    assert spaced(activity.Cell(12345).text) == "12 345"
+    assert activity.Cell(201.5, activity.DAYS).text == "201,5"
+    assert activity.Cell(0.305, activity.DECIMAL).text == "0,31"
+    assert activity.Cell(2 / 3, activity.PERCENT).text == "66,7\u00a0%"
+    assert activity.Cell(None, activity.PERCENT).text == "—"
+    assert activity.Cell("< 5", activity.PERCENT).text == "< 5"
+    with translation.override("en"):
+        assert activity.Cell(5 / 12, activity.PERCENT).text == "41.7\u00a0%"
+
+
+def test_sheet_names_are_what_a_workbook_accepts():
+    tables = activity.sheet_names_unique(
+        [
+            activity.Table("a", "Niveau de formation / diplôme : le plus élevé obtenu", "t", ["x"], []),
+            activity.Table("b", "Niveau de formation / diplôme : le plus élevé obtenu", "t", ["x"], []),
+            activity.Table("c", "Emploi", "t", ["x"], []),
+        ]
+    )
+    names = [table.sheet for table in tables]
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
+    assert len({name.lower() for name in names}) == 3
+    assert names[2] == "Emploi"
