@@ -46,12 +46,6 @@ CORE_ROWS = [
         overrides=dict.fromkeys(("director", "org_admin", "funder_viewer", "dpo", "other_org_admin"), 302),
     ),
     Row("core:organisation", "GET", frozenset({"director"}), denied=403),
-    Row(
-        "core:figures",
-        "GET",
-        CASE | {"funder_viewer", "director", "other_service_coach", "other_org_coach"},
-        denied=403,
-    ),
     Row("core:service_detail", "GET", CASE | {"director", "org_admin"}, kwargs=a1),
     Row("core:healthz", "GET", public=True),
     Row("accounts:profile", "GET", LOGGED_IN),

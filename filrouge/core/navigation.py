@@ -16,7 +16,7 @@ def home_url(user) -> str:
     if Role.ORG_ADMIN in roles:
         return reverse("accounts:admin_list")
     if Role.FUNDER_VIEWER in roles:
-        return reverse("core:figures")
+        return reverse("outcomes:dashboard")
     if Role.DPO in roles:
         return reverse("audit:home")
     return reverse("core:home")
@@ -33,10 +33,14 @@ def navigation_links(user) -> list[tuple[str, str]]:
         links += ["journal:agenda", "workshops:list"]
         # Job development is shared by the organisation's services: companies, openings, the log.
         links += ["employers:list", "employers:openings", "employers:log"]
+        # The IPS fidelity reviews of their services.
+        links.append("fidelity:index")
     if policy.can(user, policy.Action.VIEW_ORGANISATION):
         links.append("core:organisation")
+    # The dashboards, then the reports and exports: whoever sees figures (everyone who may
+    # export lists does).
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():
-        links.append("core:figures")
+        links += ["outcomes:dashboard", "reports:index"]
     if policy.can(user, policy.Action.MANAGE_ACCOUNTS):
         links.append("accounts:admin_list")
     if policy.can(user, policy.Action.MANAGE_ORGANISATION):

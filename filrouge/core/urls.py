@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.my_services, name="services"),
     path("organisation/", views.organisation_overview, name="organisation"),
-    path("chiffres/", views.figures, name="figures"),
     path("services/<id:pk>/", views.service_detail, name="service_detail"),
     path("healthz", views.healthz, name="healthz"),
 ]

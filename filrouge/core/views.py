@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
@@ -88,11 +87,3 @@ def service_detail(request, pk):
         "can_manage_referential": policy.can(request.user, policy.Action.MANAGE_REFERENTIAL, service),
     }
     return render(request, "core/service_detail.html", context)
-
-
-def figures(request):
-    """Aggregated figures of the services the user may see in figures: counts, never a name."""
-    services = policy.scoped_services(request.user, policy.Action.VIEW_FIGURES).annotate(**team_counts())
-    if not services.exists():
-        raise PermissionDenied
-    return render(request, "core/figures.html", {"services": services})

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from filrouge.outcomes import views
 
 app_name = "outcomes"
-urlpatterns = []
+urlpatterns = [
+    path("chiffres/", views.dashboard, name="dashboard"),
+]

@@ -464,4 +464,4 @@ def test_case_workers_get_the_job_development_links(client, world, coach):
     ):
         assert f'href="{reverse(name)}"' in page and label in page
     client.force_login(world.users["funder_viewer"])
-    assert reverse("employers:list") not in page_of(client.get(reverse("core:figures")))
+    assert reverse("employers:list") not in page_of(client.get(reverse("outcomes:dashboard")))

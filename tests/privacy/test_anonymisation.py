@@ -42,14 +42,14 @@ def report_figures(enrolment) -> dict:
 
 
 def service_figures(client, world) -> dict:
-    """The figures page, the caseloads and the lists' counts of service A1."""
+    """The dashboard's figures, the caseloads and the lists' counts of service A1."""
     client.force_login(world.users["head_of_service"])
-    figures = client.get(reverse("core:figures")).context["services"]
+    dashboard = client.get(reverse("outcomes:dashboard")).context
     people = client.get(reverse("people:list"), {"statut": "exited"}).context["page"].paginator.count
     current = client.get(reverse("people:list")).context["page"].paginator.count
     alerts = caseload.with_alerts(Enrolment.objects.current().filter(service=world.a1), today())
     return {
-        "figures": [(s.name, s.team_size, s.coach_count) for s in figures],
+        "figures": (dashboard["summary"], dashboard["trend"]),
         "exited": people,
         "current": current,
         "loads": [(c["user"].pk, c["load"]) for c in caseload.coach_loads(world.a1)],
@@ -139,6 +139,7 @@ def test_anonymising_leaves_the_figures_and_the_support_report_unchanged(
     after = (report_figures(record.enrolment), service_figures(client, world))
     assert after == before
     assert before[0]["meetings"] and before[0]["actions"] and before[0]["workshops"] == 1
+    assert before[1]["figures"][0].flows.supported >= 3  # the dashboard counts the person anonymised
 
 
 def test_anonymising_keeps_each_named_recipient_apart(world):
