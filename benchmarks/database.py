@@ -1,4 +1,11 @@
-"""What the benchmark scripts share: a fresh PostgreSQL database to load."""
+"""What the benchmark scripts share: a fresh PostgreSQL database to load, and the preset loaded."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def recreate_postgres(url: str) -> None:
@@ -17,3 +24,14 @@ def recreate_postgres(url: str) -> None:
         name = psycopg.sql.Identifier(config["NAME"])
         connection.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
         connection.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def seed_preset(env: dict, people: int) -> float:
+    """Migrates the database of `env` and loads the benchmark preset; returns the seconds the seed took."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)  # noqa: S603
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603
+        [*manage, "seed", "--preset", "benchmark", "--people", str(people)], env=env, check=True
+    )
+    return time.perf_counter() - started

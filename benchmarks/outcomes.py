@@ -24,14 +24,13 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from database import recreate_postgres
+from database import recreate_postgres, seed_preset
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,13 +60,7 @@ def main() -> None:
         if not args.reuse:
             if env["DATABASE_URL"].startswith("postgres"):
                 recreate_postgres(env["DATABASE_URL"])
-            manage = [sys.executable, str(ROOT / "manage.py")]
-            subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)  # noqa: S603
-            started = time.perf_counter()
-            subprocess.run(  # noqa: S603
-                [*manage, "seed", "--preset", "benchmark", "--people", str(args.people)], env=env, check=True
-            )
-            print(f"seeded {args.people} people in {time.perf_counter() - started:.0f} s")
+            print(f"seeded {args.people} people in {seed_preset(env, args.people):.0f} s")
         os.environ.update(env)
         import django
 

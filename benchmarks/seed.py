@@ -9,15 +9,9 @@ the URL is dropped and recreated first: give it a name of its own.
 
 import argparse
 import os
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-from database import recreate_postgres
-
-ROOT = Path(__file__).resolve().parent.parent
+from database import recreate_postgres, seed_preset
 
 
 def main() -> None:
@@ -32,13 +26,7 @@ def main() -> None:
             env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
         else:
             recreate_postgres(env["DATABASE_URL"])
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)  # noqa: S603
-        started = time.perf_counter()
-        subprocess.run(  # noqa: S603
-            [*manage, "seed", "--preset", "benchmark", "--people", str(args.people)], env=env, check=True
-        )
-        elapsed = time.perf_counter() - started
+        elapsed = seed_preset(env, args.people)
     print(
         f"seed --preset benchmark --people {args.people}: {elapsed:.1f} s on {env['DATABASE_URL'].split(':')[0]}"
     )

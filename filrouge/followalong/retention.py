@@ -18,20 +18,11 @@ Two ways to read it, which always agree:
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import (
-    Case,
-    CharField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.dates import DayNumber, reached_months
 from filrouge.placements.models import PlacementKind, add_months
 
 KEPT, LOST, PENDING = "kept", "lost", "pending"
@@ -108,58 +99,22 @@ def latest_start_due_by(span: Span, on: date) -> date:
     return start
 
 
-def _month_length(year: str, month: str) -> Case:
-    """The number of days of a month, from annotations holding its year's remainders and its month."""
-    leap = (Q(**{f"{year}_mod4": 0}) & ~Q(**{f"{year}_mod100": 0})) | Q(**{f"{year}_mod400": 0})
-    return Case(
-        When(Q(**{f"{month}__in": (4, 6, 9, 11)}), then=Value(30)),
-        When(Q(**{month: 2}) & leap, then=Value(29)),
-        When(Q(**{month: 2}), then=Value(28)),
-        default=Value(31),
-        output_field=IntegerField(),
-    )
-
-
-def _ended_before(placements, span: Span):
-    """`placements` with the helper annotations it needs, and the condition "ended before the due
-    date of `span`" over them."""
-    if not span.months:
-        tenure = ExpressionWrapper(F("ended_on") - F("started_on"), output_field=DurationField())
-        return placements.annotate(_tenure=tenure), Q(
-            ended_on__isnull=False, _tenure__lt=timedelta(days=span.days)
-        )
-    # add_months(start, n) > end, in integers: a month index (year * 12 + month) and the day,
-    # the start's day being cut to the end's month length when that month is shorter.
-    placements = placements.annotate(
-        _s_index=ExtractYear("started_on") * 12 + ExtractMonth("started_on"),
-        _s_day=ExtractDay("started_on"),
-        _e_year=ExtractYear("ended_on"),
-        _e_month=ExtractMonth("ended_on"),
-        _e_day=ExtractDay("ended_on"),
-    ).annotate(
-        _e_index=F("_e_year") * 12 + F("_e_month"),
-        _e_year_mod4=Mod("_e_year", 4),
-        _e_year_mod100=Mod("_e_year", 100),
-        _e_year_mod400=Mod("_e_year", 400),
-    )
-    placements = placements.annotate(
-        _e_month_length=_month_length("_e_year", "_e_month"), _due_index=F("_s_index") + span.months
-    )
-    before = Q(ended_on__isnull=False) & (
-        Q(_e_index__lt=F("_due_index"))
-        | Q(_e_index=F("_due_index"), _s_day__gt=F("_e_day"), _e_day__lt=F("_e_month_length"))
-    )
-    return placements, before
+def _ended_before(span: Span) -> Q:
+    """The condition "ended before the due date of `span`", in the database's date arithmetic."""
+    if span.months:
+        reached = reached_months("ended_on", "started_on", span.months)
+    else:
+        reached = Q(GreaterThanOrEqual(DayNumber("ended_on") - DayNumber("started_on"), span.days))
+    return Q(ended_on__isnull=False) & ~reached
 
 
 def with_retention(placements, span: Span, on: date):
     """Jobs of `placements` annotated with `retention_status` ("kept", "lost", "pending") for the
     milestone `span` (THIRTEEN_WEEKS, SIX_MONTHS, TWELVE_MONTHS) as it stands on `on`, exactly as
     `milestones()` says it. One span per queryset: called again, the last span's status applies."""
-    placements, ended_before = _ended_before(placements.filter(kind=PlacementKind.EMPLOYMENT), span)
-    return placements.annotate(
+    return placements.filter(kind=PlacementKind.EMPLOYMENT).annotate(
         retention_status=Case(
-            When(ended_before, then=Value(LOST)),
+            When(_ended_before(span), then=Value(LOST)),
             When(started_on__lte=latest_start_due_by(span, on), then=Value(KEPT)),
             default=Value(PENDING),
             output_field=CharField(),

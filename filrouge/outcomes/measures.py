@@ -32,12 +32,12 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.dates import DayNumber, Median, month_key
 from filrouge.employers.models import EmployerContact
 from filrouge.followalong.models import SupportContact, SupportKind, SupportPlace
 from filrouge.followalong.retention import KEPT, SPANS, latest_start_due_by, with_retention
 from filrouge.journal.models import Attendance, Meeting, MeetingKind
 from filrouge.organisations.models import Membership, ProgrammeType, Role, Service
-from filrouge.outcomes.expressions import DayNumber, Median, entry_of, month_key
 from filrouge.outcomes.periods import Period, split
 from filrouge.pathways.caseload import target_for
 from filrouge.pathways.domain import add_months
@@ -48,6 +48,7 @@ from filrouge.pathways.models import (
     ExitOutcome,
     RqthStatus,
     Suspension,
+    entry_of,
 )
 from filrouge.people.models import Sex
 from filrouge.placements.models import Placement, PlacementKind, PlacementQuerySet
@@ -274,7 +275,7 @@ def _within(field: str, start: date, end: date) -> Q:
 
 
 def pathways(scope: Scope):
-    """The pathways of the scope (their entry is `expressions.entry_of()`)."""
+    """The pathways of the scope (their entry is `pathways.models.entry_of()`)."""
     enrolments = Enrolment.objects.filter(
         organisation_id=scope.organisation_id, service_id__in=scope.service_ids
     ).order_by()
@@ -361,15 +362,14 @@ def _rate(figures: dict, numerator: str, denominator: str) -> Rate:
 
 def _median(values, field: str, count: int) -> float | None:
     """The median of `field` over `values` (a queryset), `count` being its number of non-null
-    values: the database orders them and returns only the middle one or two."""
-    if not count:
-        return None
+    values: the database orders them and returns only the middle one or two. Asked even without
+    values, so that the number of queries never depends on the data."""
     middle = list(
         values.filter(**{f"{field}__isnull": False})
         .order_by(field)
-        .values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1]
+        .values_list(field, flat=True)[max(count - 1, 0) // 2 : count // 2 + 1]
     )
-    return sum(middle) / len(middle)
+    return sum(middle) / len(middle) if middle else None
 
 
 def _aggregate_with_medians(queryset, medians: dict[str, str], aggregates: dict) -> dict:

@@ -2,7 +2,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedCharField, EncryptedTextField
@@ -89,6 +90,13 @@ class Housing(models.TextChoices):
     TEMPORARY = "temporary", _("Hébergement temporaire ou d'urgence")
     HOMELESS = "homeless", _("Sans logement")
     OTHER = "other", _("Autre")
+
+
+def entry_of(prefix: str = "", outer: bool = False):
+    """`Enrolment.entry_date` in the database: the intake date, else the referral date; `outer`
+    reads it from the enclosing query (in a subquery)."""
+    ref = OuterRef if outer else F
+    return Coalesce(ref(f"{prefix}intake_date"), ref(f"{prefix}referral_date"))
 
 
 class EnrolmentQuerySet(models.QuerySet):

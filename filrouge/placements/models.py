@@ -9,8 +9,8 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
+from filrouge.core.dates import reached_months
 from filrouge.employers.models import hours_constraint, hours_validators
-from filrouge.outcomes.expressions import reached_months
 from filrouge.pathways.domain import add_months
 from filrouge.referentials.models import ContractType
 

@@ -1,4 +1,5 @@
-"""Date arithmetic done by the database, the same on SQLite and PostgreSQL.
+"""Date arithmetic done by the database, the same on SQLite and PostgreSQL (the retention
+milestones, durable jobs and every measure of `outcomes.measures` use it).
 
 Dates are compared as integers: a day number (days since 1 January 1970) for spans of days, and a
 "month key" `(year × 12 + month) × 32 + day` for spans of calendar months, which follows
@@ -6,8 +7,8 @@ Dates are compared as integers: a day number (days since 1 January 1970) for spa
 database having to build a date.
 """
 
-from django.db.models import Aggregate, Case, F, FloatField, Func, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models import Aggregate, Case, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 
 JULIAN_EPOCH = 2440587.5  # julianday('1970-01-01') in SQLite
@@ -67,16 +68,9 @@ def reached_months(day, start, months: int) -> Q:
     )
 
 
-def entry_of(prefix: str = "", outer: bool = False):
-    """A pathway's entry (`Enrolment.entry_date`): the intake date, else the referral date;
-    `outer` reads it from the enclosing query (in a subquery)."""
-    ref = OuterRef if outer else F
-    return Coalesce(ref(f"{prefix}intake_date"), ref(f"{prefix}referral_date"))
-
-
 class Median(Aggregate):
     """The median (the mean of the middle two for an even count), PostgreSQL only: other
-    databases use a count and an offset (`measures._aggregate_with_medians`)."""
+    databases use a count and an offset (`outcomes.measures._aggregate_with_medians`)."""
 
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
