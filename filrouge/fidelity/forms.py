@@ -6,11 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.dates import add_months
 from filrouge.core.forms import DateInput
 from filrouge.fidelity import scale
 from filrouge.fidelity.models import ActionStatus, ImprovementAction
 from filrouge.outcomes import periods
-from filrouge.pathways.domain import add_months, today
+from filrouge.pathways.domain import today
 
 
 class ReviewerChoiceField(forms.ModelMultipleChoiceField):

@@ -1,11 +1,13 @@
 """Job retention: is the person still in the job 13 weeks, 6 months and 12 months after it began?
 
-A milestone is reached on its due date: 13 weeks is `started_on + 91 days`, 6 and 12 months are
-`add_months(started_on, n)` (31 August + 6 months = the last day of February). Its status is
+A milestone falls due on the last day of its span, counted de date à date (`core.dates.span_end`):
+13 weeks from a Monday end on the Sunday 13 weeks later (`started_on + 90 days`, 91 days with the
+first); 6 months from 1 March end on 31 August; 6 months from 31 August end on the last day of
+February. Its status is
 - "lost" when the job ended before the due date,
 - "kept" when the due date has come (on or before `on`) and the job had not ended before it,
 - "pending" otherwise (not reached yet, still in the job).
-A job that ends exactly on the due date counts as **kept**: the person was in the job that day,
+A job that ends exactly on the due date counts as **kept**: the person held it the whole span,
 as `Placement.objects.ongoing_on(day)` counts the last day in. Only jobs (kind EMPLOYMENT) have
 milestones; immersions and internships have none.
 
@@ -19,11 +21,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Q, Value, When
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from filrouge.core.dates import DayNumber, reached_months
-from filrouge.placements.models import PlacementKind, add_months
+from filrouge.core.dates import add_months, span_end, span_reached
+from filrouge.placements.models import PlacementKind
 
 KEPT, LOST, PENDING = "kept", "lost", "pending"
 STATUS_LABELS = {
@@ -43,9 +44,8 @@ class Span:
     months: int = 0
 
     def due_on(self, started_on: date) -> date:
-        if self.months:
-            return add_months(started_on, self.months)
-        return started_on + timedelta(days=self.days)
+        """The span's last day, de date à date."""
+        return span_end(started_on, months=self.months, days=self.days)
 
 
 THIRTEEN_WEEKS = Span("13_weeks", _("13 semaines"), days=91)
@@ -91,9 +91,9 @@ def latest_start_due_by(span: Span, on: date) -> date:
     start date, so "due by `on`" is "started on or before this day", a constant the database can
     compare with)."""
     if not span.months:
-        return on - timedelta(days=span.days)
+        return on - timedelta(days=span.days - 1)
     start = add_months(on, -span.months)
-    # Month ends: 28, 29, 30 and 31 August all reach 6 months on 28 February.
+    # Month ends: 29, 30 and 31 August all reach 6 months on 28 February.
     while span.due_on(start + timedelta(days=1)) <= on:
         start += timedelta(days=1)
     return start
@@ -101,10 +101,7 @@ def latest_start_due_by(span: Span, on: date) -> date:
 
 def _ended_before(span: Span) -> Q:
     """The condition "ended before the due date of `span`", in the database's date arithmetic."""
-    if span.months:
-        reached = reached_months("ended_on", "started_on", span.months)
-    else:
-        reached = Q(GreaterThanOrEqual(DayNumber("ended_on") - DayNumber("started_on"), span.days))
+    reached = span_reached("ended_on", "started_on", months=span.months, days=span.days)
     return Q(ended_on__isnull=False) & ~reached
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from filrouge.pathways.domain import add_months
+from filrouge.core.dates import add_months, span_end
 
 LONGEST_DAYS = 366 * 10  # ten years: longer spans are refused (and mean a typing mistake)
 # Beyond them a period is a typing mistake (and the measures' date arithmetic, which looks a year
@@ -71,12 +71,12 @@ def year(number: int) -> Period:
 
 def quarter(number: int, index: int) -> Period:
     start = date(number, 3 * (index - 1) + 1, 1)
-    return Period(start, add_months(start, 3) - timedelta(days=1), "quarter")
+    return Period(start, span_end(start, months=3), "quarter")
 
 
 def month(number: int, index: int) -> Period:
     start = date(number, index, 1)
-    return Period(start, add_months(start, 1) - timedelta(days=1), "month")
+    return Period(start, span_end(start, months=1), "month")
 
 
 def span(start: date, end: date) -> Period:

@@ -10,7 +10,9 @@ from tests.organisations.factories import ServiceFactory
 from tests.pathways.factories import enrol
 from tests.placements.factories import PlacementFactory
 
-START = date(2025, 1, 15)  # 13 weeks: 16 April 2025; 6 months: 15 July 2025; 12 months: 15 January 2026
+# De date à date (first day included): 13 weeks end on 15 April 2025 (91 days); 6 months on
+# 14 July 2025; 12 months on 14 January 2026.
+START = date(2025, 1, 15)
 ON = date(2026, 6, 1)
 
 
@@ -22,13 +24,23 @@ def statuses(placement, on=ON):
     return [m.status for m in milestones(placement, on)]
 
 
-def test_the_three_milestones_fall_13_weeks_6_months_and_12_months_after_the_start():
+def test_the_three_milestones_fall_on_the_last_day_of_13_weeks_6_months_and_12_months():
     found = milestones(job(), ON)
     assert [(m.key, str(m.label), m.due_on) for m in found] == [
-        ("13_weeks", "13 semaines", date(2025, 4, 16)),
-        ("6_months", "6 mois", date(2025, 7, 15)),
-        ("12_months", "12 mois", date(2026, 1, 15)),
+        ("13_weeks", "13 semaines", date(2025, 4, 15)),
+        ("6_months", "6 mois", date(2025, 7, 14)),
+        ("12_months", "12 mois", date(2026, 1, 14)),
     ]
+
+
+def test_thirteen_weeks_from_a_monday_end_on_the_sunday_thirteen_weeks_later():
+    monday = date(2025, 3, 3)
+    due = milestones(job(started_on=monday), ON)[0].due_on
+    assert due == date(2025, 6, 1) and due.isoweekday() == 7 and (due - monday).days + 1 == 91
+
+
+def test_six_months_from_the_first_of_march_end_on_the_31st_of_august():
+    assert milestones(job(started_on=date(2025, 3, 1)), ON)[1].due_on == date(2025, 8, 31)
 
 
 @pytest.mark.parametrize(
@@ -52,19 +64,25 @@ def test_each_milestone_is_kept_lost_or_pending(started_on, ended_on, expected):
 
 
 def test_a_job_ending_on_the_milestone_day_keeps_it_and_the_day_before_loses_it():
-    # The person worked that day (as `ongoing_on` counts the last day in).
-    assert statuses(job(ended_on=date(2025, 4, 16))) == [KEPT, LOST, LOST]
-    assert statuses(job(ended_on=date(2025, 4, 15))) == [LOST, LOST, LOST]
+    # Ending on the 13 weeks' last day, the person held the job the whole 13 weeks.
+    assert statuses(job(ended_on=date(2025, 4, 15))) == [KEPT, LOST, LOST]
+    assert statuses(job(ended_on=date(2025, 4, 14))) == [LOST, LOST, LOST]
+    assert statuses(job(ended_on=date(2025, 7, 14))) == [KEPT, KEPT, LOST]
+    assert statuses(job(ended_on=date(2025, 7, 13))) == [KEPT, LOST, LOST]
 
 
 def test_a_milestone_is_reached_on_its_due_date_not_the_day_before():
-    assert statuses(job(), on=date(2025, 4, 16))[0] == KEPT
-    assert statuses(job(), on=date(2025, 4, 15))[0] == PENDING
+    assert statuses(job(), on=date(2025, 4, 15))[0] == KEPT
+    assert statuses(job(), on=date(2025, 4, 14))[0] == PENDING
 
 
 def test_months_end_on_the_last_day_of_a_shorter_month():
-    six_months = milestones(job(started_on=date(2025, 8, 31)), ON)[1]
-    assert six_months.due_on == date(2026, 2, 28)
+    # 31 August: February has no 31st, so six months end on its last day (29th in a leap year).
+    assert milestones(job(started_on=date(2025, 8, 31)), ON)[1].due_on == date(2026, 2, 28)
+    assert milestones(job(started_on=date(2023, 8, 31)), ON)[1].due_on == date(2024, 2, 29)
+    assert milestones(job(started_on=date(2025, 8, 28)), ON)[1].due_on == date(2026, 2, 27)
+    # 29 February + 12 months: no 29 February in 2025, the year ends on the 28th.
+    assert milestones(job(started_on=date(2024, 2, 29)), ON)[2].due_on == date(2025, 2, 28)
 
 
 def test_only_jobs_have_milestones():

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from filrouge.core.dates import add_months
 from filrouge.organisations.models import ProgrammeType, Role
 from filrouge.pathways import domain
 from filrouge.pathways.models import Enrolment, EntrySituation, ExitOutcome, Phase, PhaseChange
@@ -23,15 +24,10 @@ def coach(db):
     return staff(Role.COACH, ServiceFactory())
 
 
-def test_add_months_keeps_the_day_or_the_month_end():
-    assert domain.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert domain.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
-
-
 @pytest.mark.parametrize(
     ("programme", "expected"),
     [
-        (ProgrammeType.MINIMUM_INCOME, date(2027, 3, 1)),
+        (ProgrammeType.MINIMUM_INCOME, date(2027, 3, 1)),  # twelve months de date à date
         (ProgrammeType.ACTIV_PROJET, date(2026, 4, 26)),
         (ProgrammeType.SUPPORTED_EMPLOYMENT, None),
     ],
@@ -196,9 +192,9 @@ def test_renewal_moves_the_planned_end_and_is_recorded(db):
     with pytest.raises(ValidationError) as excinfo:
         domain.renew(enrolment, decided_on=TODAY, renewed=True, new_end_date=end, by=coach)
     assert "new_end_date" in errors_of(excinfo)
-    domain.renew(enrolment, decided_on=TODAY, renewed=True, new_end_date=domain.add_months(end, 12), by=coach)
+    domain.renew(enrolment, decided_on=TODAY, renewed=True, new_end_date=add_months(end, 12), by=coach)
     enrolment.refresh_from_db()
-    assert enrolment.planned_end_date == domain.add_months(end, 12)
+    assert enrolment.planned_end_date == add_months(end, 12)
     assert enrolment.renewals.get().previous_end_date == end
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from filrouge.audit.models import AuditEntry
+from filrouge.core.dates import add_months
 from filrouge.pathways import domain as pathways
-from filrouge.pathways.domain import add_months, today
+from filrouge.pathways.domain import today
 from filrouge.people.models import Person
 from filrouge.privacy.domain import retention_due
 from tests.organisations.factories import ServiceFactory
