@@ -7,6 +7,7 @@ from filrouge.accounts.models import User
 from filrouge.core.forms import DateInput
 from filrouge.employers.models import (
     Company,
+    CompanyKind,
     EmployerContactKind,
     Opening,
     OpeningStatus,
@@ -50,6 +51,7 @@ def blank(choices, label=ALL):
 class CompanyFilterForm(forms.Form):
     q = forms.CharField(label=_("Nom, commune ou SIRET"), max_length=100, required=False)
     status = forms.ChoiceField(label=_("Relation"), choices=blank(RelationshipStatus.choices), required=False)
+    kind = forms.ChoiceField(label=_("Type d'employeur"), choices=blank(CompanyKind.choices), required=False)
     owner = UserChoiceField(
         label=_("Chargé·e de la relation"),
         queryset=User.objects.none(),
@@ -73,6 +75,7 @@ class CompanyForm(forms.ModelForm):
             "siret",
             "naf_code",
             "size_band",
+            "kind",
             "address",
             "postal_code",
             "city",
@@ -104,6 +107,12 @@ class CompanyForm(forms.ModelForm):
         self.fields["siret"].max_length = 20
         self.fields["siret"].validators = []
         self.fields["siret"].widget.attrs["maxlength"] = 20
+        # A form sent without the kind keeps the company's (an ordinary employer when new); a value
+        # outside the choices is still refused.
+        self.fields["kind"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.instance.kind or CompanyKind.ORDINARY
 
     def clean_siret(self):
         return normalise_siret(self.cleaned_data.get("siret", ""))

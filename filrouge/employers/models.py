@@ -69,6 +69,25 @@ class RelationshipStatus(models.TextChoices):
     DORMANT = "dormant", _("En sommeil")
 
 
+class CompanyKind(models.TextChoices):
+    """What kind of employer a company is. Jobs in an adapted company, an ESAT or a structure of
+    the insertion sector (SIAE) are not competitive employment under IPS, and a job in an SIAE is
+    not an exit into employment (docs/measures.md)."""
+
+    ORDINARY = "ordinary", _("Employeur ordinaire")
+    ADAPTED = "ea", _("Entreprise adaptée (EA)")
+    ESAT = "esat", _("ESAT")
+    EI = "ei", _("Entreprise d'insertion (EI, SIAE)")
+    ETTI = "etti", _("Entreprise de travail temporaire d'insertion (ETTI, SIAE)")
+    ACI = "aci", _("Atelier et chantier d'insertion (ACI, SIAE)")
+    AI = "ai", _("Association intermédiaire (AI, SIAE)")
+    EITI = "eiti", _("Entreprise d'insertion par le travail indépendant (EITI, SIAE)")
+
+    @classmethod
+    def siae(cls) -> frozenset["CompanyKind"]:
+        return frozenset({cls.EI, cls.ETTI, cls.ACI, cls.AI, cls.EITI})
+
+
 class CompanyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -95,6 +114,13 @@ class Company(models.Model):
     city = models.CharField(_("commune"), max_length=120, blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
+    kind = models.CharField(
+        _("type d'employeur"),
+        max_length=8,
+        choices=CompanyKind.choices,
+        default=CompanyKind.ORDINARY,
+        help_text=_("Un emploi en entreprise adaptée, en ESAT ou en SIAE n'est pas un emploi en milieu ordinaire."),
+    )
     relationship_status = models.CharField(
         _("relation"), max_length=12, choices=RelationshipStatus.choices, default=RelationshipStatus.PROSPECT
     )
@@ -126,6 +152,7 @@ class Company(models.Model):
             models.CheckConstraint(
                 condition=Q(relationship_status__in=RelationshipStatus.values), name="company_status_known"
             ),
+            models.CheckConstraint(condition=Q(kind__in=CompanyKind.values), name="company_kind_known"),
         ]
 
     def __str__(self):
@@ -240,7 +267,7 @@ class Opening(models.Model):
     )
     rome_code = models.CharField(max_length=5, editable=False)
     rome_family = models.CharField(max_length=3, editable=False)
-    contract_type = models.CharField(_("type de contrat"), max_length=12, choices=ContractType.choices)
+    contract_type = models.CharField(_("type de contrat"), max_length=20, choices=ContractType.choices)
     hours_per_week = models.PositiveSmallIntegerField(_("heures par semaine"), validators=hours_validators())
     postal_code = models.CharField(
         _("code postal"), max_length=5, blank=True, validators=[validate_postal_code]

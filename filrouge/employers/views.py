@@ -89,6 +89,8 @@ def company_list(request):
         companies = companies.search(digits if digits.isdigit() else data["q"])
         if data["status"]:
             companies = companies.filter(relationship_status=data["status"])
+        if data["kind"]:
+            companies = companies.filter(kind=data["kind"])
         if data["owner"]:
             companies = companies.filter(owner=data["owner"])
         archived = data["archived"]
@@ -99,7 +101,7 @@ def company_list(request):
         "filters": filters,
         "page": page,
         "query": query,
-        "filtered": bool(request.GET.get("q") or request.GET.get("status") or request.GET.get("owner")),
+        "filtered": any(request.GET.get(name) for name in ("q", "status", "kind", "owner")),
         "can_edit": policy.may_edit_employers(request.user),
     }
     return render(request, "employers/company_list.html", context)

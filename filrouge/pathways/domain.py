@@ -4,8 +4,7 @@ Every function checks its dates and raises ValidationError with a French message
 field at fault; callers run them inside the request's transaction, so a refusal writes nothing.
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from filrouge.core.dates import span_end
 from filrouge.organisations.models import Membership, ProgrammeType, Role
 from filrouge.pathways.models import (
     Enrolment,
@@ -30,19 +30,13 @@ MINIMUM_AGE = 15
 MAXIMUM_AGE = 100
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def planned_end(programme_type: str, entry: date) -> date | None:
     """The end a programme plans for: 12 months (renewable) for minimum-income support, 8 weeks
     for an Activ'Projet-style programme; supported employment is not limited in time."""
     if programme_type == ProgrammeType.MINIMUM_INCOME:
-        return add_months(entry, 12) - timedelta(days=1)
+        return span_end(entry, months=12)
     if programme_type == ProgrammeType.ACTIV_PROJET:
-        return entry + timedelta(weeks=8) - timedelta(days=1)
+        return span_end(entry, weeks=8)
     return None
 
 
@@ -181,6 +175,11 @@ def record_exit(enrolment, *, on, outcome, by, comment="", reoriented_to="") -> 
                 )
             }
         )
+    # An exit into employment needs a job of that kind current on the exit date. Imported here:
+    # `exits` reads the placements, whose domain imports this module.
+    from filrouge.pathways.exits import check_exit_outcome
+
+    check_exit_outcome(enrolment, on, outcome)
     enrolment.exit_date, enrolment.exit_outcome = on, outcome
     enrolment.exit_comment, enrolment.reoriented_to = comment, reoriented_to.strip()
     enrolment.save(update_fields=["exit_date", "exit_outcome", "exit_comment", "reoriented_to"])

@@ -126,7 +126,14 @@ class PhaseForm(forms.Form):
 
 class ExitForm(forms.Form):
     exit_date = forms.DateField(label=_("Date de sortie"), widget=DateInput())
-    outcome = forms.ChoiceField(label=_("Motif de sortie"), choices=ExitOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("Motif de sortie"),
+        choices=ExitOutcome.choices,
+        help_text=_(
+            "Emploi durable ou de transition : l'emploi doit être enregistré dans l'onglet « Emploi » "
+            "et en cours à la date de sortie."
+        ),
+    )
     reoriented_to = forms.CharField(
         label=_("Réorientation vers"),
         max_length=200,

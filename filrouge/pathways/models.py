@@ -41,8 +41,9 @@ PHASE_MODULE = {
 
 
 class ExitOutcome(models.TextChoices):
+    # DGEFP / DARES kinds of exit into employment (docs/measures.md, "Exits into employment").
     DURABLE_EMPLOYMENT = "durable_employment", _("Emploi durable")
-    OTHER_EMPLOYMENT = "other_employment", _("Autre emploi")
+    TRANSITION_EMPLOYMENT = "transition_employment", _("Emploi de transition")
     TRAINING = "training", _("Formation")
     REORIENTATION_ESAT = "reorientation_esat", _("Réorientation vers un ESAT")
     REORIENTATION_EA = "reorientation_ea", _("Réorientation vers une entreprise adaptée")
@@ -52,6 +53,10 @@ class ExitOutcome(models.TextChoices):
     HEALTH = "health", _("Raisons de santé")
     NO_CONTACT = "no_contact", _("Perte de contact")
     OTHER = "other", _("Autre")
+
+    @classmethod
+    def into_employment(cls) -> frozenset["ExitOutcome"]:
+        return frozenset({cls.DURABLE_EMPLOYMENT, cls.TRANSITION_EMPLOYMENT})
 
     @classmethod
     def reorientations(cls) -> frozenset["ExitOutcome"]:

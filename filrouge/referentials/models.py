@@ -192,5 +192,7 @@ class ContractType(models.TextChoices):
     TEMPORARY = "temporary", _("Intérim")
     WORK_STUDY = "work_study", _("Apprentissage ou contrat de professionnalisation")
     SUBSIDISED = "subsidised", _("Contrat aidé")
+    TENURE = "tenure", _("Titularisation dans la fonction publique")
+    BUSINESS_CREATION = "business_creation", _("Création ou reprise d'entreprise")
     INSERTION = "insertion", _("Contrat d'insertion (SIAE)")
     OTHER = "other", _("Autre")
