@@ -7,13 +7,14 @@ Every function reports every mistake it finds at once, by field (ValidationError
 nothing when it refuses; callers run them inside the request's transaction.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from filrouge.core.dates import span_end
 from filrouge.employers.models import hours_validators
 from filrouge.pathways import domain as pathways
 from filrouge.pathways.domain import today
@@ -30,16 +31,18 @@ from filrouge.placements.models import (
     EndReason,
     ImmersionAssessment,
     ImmersionObjective,
+    ImmersionRenewal,
     Placement,
     PlacementKind,
     ReviewOutcome,
-    add_months,
 )
 from filrouge.referentials.models import ContractType
 
 KEEP_PHASE = "keep"  # the end of a placement leaves the pathway's phase as it is
 PHASE_ORDER = list(Phase.values)
 CDD_TYPES = frozenset({ContractType.CDD_LONG, ContractType.CDD_SHORT})
+# Contracts with no planned end: a permanent contract, a civil-service tenure, a business of one's own.
+WITHOUT_END = frozenset({ContractType.CDI, ContractType.TENURE, ContractType.BUSINESS_CREATION})
 # The details a placement is started with, and may be corrected while it runs (its kind stays).
 DETAIL_FIELDS = (
     "company",
@@ -153,34 +156,54 @@ def check_details(enrolment, kind, fields: dict, errors: Errors, current: Placem
 
 
 def check_duration(kind, contract, start: date, planned_end: date | None, errors: Errors) -> None:
+    """Lengths run de date à date (`core.dates.span_end`): one month from 3 March ends on 2 April,
+    six months from 1 March end on 31 August."""
     if kind == PlacementKind.IMMERSION:
-        latest = add_months(start, IMMERSION_MAX_MONTHS)
+        latest = span_end(start, months=IMMERSION_MAX_MONTHS)
         if planned_end is None:
             errors.add("planned_end_on", _("Une immersion a une date de fin : elle dure au plus un mois."))
         elif planned_end > latest:
             errors.add(
                 "planned_end_on",
-                _("Une immersion dure au plus un mois : du %(start)s, elle finit au plus tard le %(end)s.")
+                _(
+                    "Une immersion dure au plus un mois, de date à date : commencée le %(start)s, elle "
+                    "finit au plus tard le %(end)s. Si ses objectifs ne sont pas atteints, elle peut être "
+                    "renouvelée une fois."
+                )
                 % {"start": day(start), "end": day(latest)},
             )
         return
     if kind != PlacementKind.EMPLOYMENT:
         return
-    six_months = add_months(start, DURABLE_MONTHS)
-    if contract == ContractType.CDI and planned_end is not None:
-        errors.add("planned_end_on", _("Un CDI n'a pas de fin prévue : laissez ce champ vide."))
+    six_months = span_end(start, months=DURABLE_MONTHS)
+    if contract in WITHOUT_END and planned_end is not None:
+        errors.add(
+            "planned_end_on",
+            _("Un contrat « %(contract)s » n'a pas de fin prévue : laissez ce champ vide.")
+            % {"contract": ContractType(contract).label},
+        )
     elif contract in CDD_TYPES and planned_end is None:
         errors.add("planned_end_on", _("Indiquez la fin prévue du CDD."))
     elif contract == ContractType.CDD_SHORT and planned_end >= six_months:
         errors.add(
             "contract_type",
-            _("Ce CDD dure 6 mois ou plus (jusqu'au %(end)s) : choisissez « %(choice)s ».")
-            % {"end": long_day(planned_end), "choice": ContractType.CDD_LONG.label},
+            _(
+                "Ce CDD dure 6 mois ou plus de date à date (6 mois finissent le %(six)s, il finit le "
+                "%(end)s) : choisissez « %(choice)s »."
+            )
+            % {
+                "six": long_day(six_months),
+                "end": long_day(planned_end),
+                "choice": ContractType.CDD_LONG.label,
+            },
         )
     elif contract == ContractType.CDD_LONG and planned_end < six_months:
         errors.add(
             "contract_type",
-            _("Ce CDD dure moins de 6 mois (6 mois mènent au %(end)s) : choisissez « %(choice)s ».")
+            _(
+                "Ce CDD dure moins de 6 mois de date à date (6 mois finissent le %(end)s) : choisissez "
+                "« %(choice)s »."
+            )
             % {"end": long_day(six_months), "choice": ContractType.CDD_SHORT.label},
         )
 
@@ -274,6 +297,7 @@ def update_placement(placement, by, **fields) -> Placement:
     check_ongoing(placement, errors)
     fields = normalised(placement.kind, fields)
     check_details(placement.enrolment, placement.kind, fields, errors, current=placement)
+    check_renewed_end(placement, fields.get("planned_end_on"), errors)
     errors.raise_any()
     for name, value in fields.items():
         setattr(placement, name, value)
@@ -412,6 +436,135 @@ def record_disclosure(placement, disclosure, decided_on: date, by) -> Placement:
     placement.disclosure, placement.disclosure_decided_on = disclosure, decided_on
     placement.save(update_fields=["disclosure", "disclosure_decided_on", "updated_at"])
     return placement
+
+
+# --- The renewal of an immersion -----------------------------------------------------------------
+# A PMSMP lasts at most one month and is renewable once, for at most one more month, when its
+# objectives are not yet met (Code du travail, D5135-3). The renewal follows the first period: it
+# begins the day after the immersion's planned end, which no longer moves once it is renewed.
+
+
+def renewal_of(placement) -> ImmersionRenewal | None:
+    """The placement's renewal, if any (read from `select_related("renewal")` when loaded so)."""
+    try:
+        return placement.renewal
+    except ImmersionRenewal.DoesNotExist:
+        return None
+
+
+def renewal_starts_on(placement) -> date | None:
+    """A renewal begins the day after the immersion's planned end."""
+    return placement.planned_end_on + timedelta(days=1) if placement.planned_end_on else None
+
+
+def renewal_latest_end(placement) -> date | None:
+    starts_on = renewal_starts_on(placement)
+    return span_end(starts_on, months=IMMERSION_MAX_MONTHS) if starts_on else None
+
+
+def is_renewed(placement) -> bool:
+    """Read from the database, whatever the placement object holds."""
+    return ImmersionRenewal.objects.filter(placement_id=placement.pk).exists()
+
+
+def already_renewed() -> str:
+    return _("Cette immersion a déjà été renouvelée une fois : une PMSMP ne se renouvelle qu'une fois.")
+
+
+def check_renewable(placement, errors: Errors, renewed: bool) -> None:
+    """Why `placement` may not be renewed now (nothing added when it may)."""
+    if placement.enrolment.person.is_anonymised:
+        errors.add(None, ANONYMISED_RECORD)
+    elif placement.kind != PlacementKind.IMMERSION:
+        errors.add(None, _("Seule une immersion (PMSMP) se renouvelle."))
+    elif placement.ended_on is not None:
+        errors.add(None, _("Cette immersion est terminée : elle ne se renouvelle plus."))
+    elif renewed:
+        errors.add(None, already_renewed())
+    elif not placement.enrolment.is_current:
+        errors.add(None, _("Ce parcours est terminé : l'immersion ne se renouvelle plus."))
+
+
+def renewal_refusals(placement) -> list[str]:
+    """The reasons `placement` may not be renewed, for a page that offers the renewal."""
+    errors = Errors()
+    check_renewable(placement, errors, renewed=renewal_of(placement) is not None)
+    return errors.by_field.get("__all__", [])
+
+
+def may_renew(placement) -> bool:
+    return not renewal_refusals(placement)
+
+
+def check_renewed_end(placement, planned_end: date | None, errors: Errors) -> None:
+    """Once renewed, an immersion's first period is settled: its planned end stays."""
+    renewal = renewal_of(placement)
+    if renewal is not None and planned_end != placement.planned_end_on:
+        errors.add(
+            "planned_end_on",
+            _(
+                "Cette immersion a été renouvelée du %(start)s au %(end)s : la fin de sa première "
+                "période (%(first)s) ne se modifie plus."
+            )
+            % {
+                "start": long_day(renewal.starts_on),
+                "end": long_day(renewal.ends_on),
+                "first": long_day(placement.planned_end_on),
+            },
+        )
+
+
+@transaction.atomic
+def renew_immersion(placement, by, *, ends_on: date | None, reason: str) -> ImmersionRenewal:
+    """Renews an immersion once: from the day after its planned end (`renewal_starts_on`) to
+    `ends_on`, at most one month later de date à date, with the reason (the objectives not yet
+    met). Two renewals at the same moment: the row lock makes the second one wait, then refuse."""
+    placement = Placement.objects.select_for_update().select_related("enrolment__person").get(pk=placement.pk)
+    errors = Errors()
+    check_renewable(placement, errors, renewed=is_renewed(placement))
+    reason = (reason or "").strip()
+    if not reason:
+        errors.add(
+            "reason",
+            _("Indiquez le motif du renouvellement : les objectifs de l'immersion pas encore atteints."),
+        )
+    starts_on, latest = renewal_starts_on(placement), renewal_latest_end(placement)
+    if ends_on is None:
+        errors.add("ends_on", _("Indiquez la fin du renouvellement."))
+    elif starts_on is not None and ends_on < starts_on:
+        errors.add(
+            "ends_on",
+            _(
+                "Le renouvellement commence le %(start)s, le lendemain de la fin prévue de l'immersion : "
+                "sa fin ne peut pas le précéder."
+            )
+            % {"start": long_day(starts_on)},
+        )
+    elif latest is not None and ends_on > latest:
+        errors.add(
+            "ends_on",
+            _(
+                "Un renouvellement dure au plus un mois, de date à date : commencé le %(start)s, il "
+                "finit au plus tard le %(end)s."
+            )
+            % {"start": long_day(starts_on), "end": long_day(latest)},
+        )
+    errors.raise_any()
+    try:
+        with transaction.atomic():
+            return ImmersionRenewal.objects.create(
+                organisation_id=placement.organisation_id,
+                placement=placement,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason,
+                created_by=by,
+            )
+    except IntegrityError:
+        # Renewed at the same moment without the row lock (the one-to-one refuses a second one).
+        if not ImmersionRenewal.objects.filter(placement_id=placement.pk).exists():
+            raise
+        raise ValidationError({"__all__": [already_renewed()]}) from None
 
 
 # --- Workplace adjustments -----------------------------------------------------------------------

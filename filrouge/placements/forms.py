@@ -10,7 +10,7 @@ from filrouge.employers.models import Company, Opening
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import Phase
 from filrouge.people.models import Contact
-from filrouge.placements.domain import KEEP_PHASE
+from filrouge.placements.domain import KEEP_PHASE, long_day
 from filrouge.placements.models import (
     AdjustmentKind,
     AdjustmentStatus,
@@ -89,7 +89,9 @@ class PlacementForm(forms.Form):
             del self.fields["objective"]
         if kind == PlacementKind.EMPLOYMENT:
             del self.fields["agreement"], self.fields["agreement_file"]
-            self.fields["planned_end_on"].help_text = _("Laissez vide pour un CDI.")
+            self.fields["planned_end_on"].help_text = _(
+                "Laissez vide pour un CDI, une titularisation ou une création d'entreprise."
+            )
         if kind != PlacementKind.EMPLOYMENT or not creating:
             del self.fields["move_to_employment"]
         if kind == PlacementKind.INTERNSHIP:
@@ -181,3 +183,26 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class RenewalForm(forms.Form):
+    """The one renewal of an immersion: its end and its reason (it begins the day after the
+    immersion's planned end, shown, not typed). Both are needed: the domain says so, with every
+    other mistake at once; the browser is told they are required."""
+
+    ends_on = forms.DateField(
+        label=_("Fin du renouvellement"), widget=DateInput(attrs={"required": True}), required=False
+    )
+    reason = forms.CharField(
+        label=_("Motif du renouvellement"),
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        help_text=_("Les objectifs de l'immersion qui ne sont pas encore atteints."),
+        required=False,
+    )
+
+    def __init__(self, *args, starts_on, latest_end, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].help_text = _(
+            "Le renouvellement commence le %(start)s ; il dure au plus un mois, de date à date : "
+            "au plus tard le %(end)s."
+        ) % {"start": long_day(starts_on), "end": long_day(latest_end)}

@@ -9,13 +9,25 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
-from filrouge.core.dates import reached_months
-from filrouge.employers.models import hours_constraint, hours_validators
-from filrouge.pathways.domain import add_months
+from filrouge.core.dates import span_end, span_reached
+from filrouge.employers.models import CompanyKind, hours_constraint, hours_validators
 from filrouge.referentials.models import ContractType
 
-IMMERSION_MAX_MONTHS = 1  # a PMSMP lasts at most one month
-DURABLE_MONTHS = 6  # French statistics: CDI, or CDD or temporary work of 6 months or more
+IMMERSION_MAX_MONTHS = 1  # a PMSMP lasts at most one month, renewable once (Code du travail D5135-3)
+DURABLE_MONTHS = 6  # DGEFP / DARES: a CDD or a temporary mission of 6 months or more is durable
+
+# Kinds of exit into employment (DGEFP / DARES, as the Plateforme de l'inclusion restates them;
+# docs/measures.md). A contract kind in ALWAYS_DURABLE is durable employment; one in BY_LENGTH is
+# durable when planned to last 6 months or more (de date à date), transition employment otherwise
+# (or without a planned end); one in TRANSITION is transition employment. An insertion contract,
+# an "other" contract and any job in an SIAE or an ESAT are no exit into employment.
+ALWAYS_DURABLE = frozenset(
+    {ContractType.CDI, ContractType.CDD_LONG, ContractType.TENURE, ContractType.BUSINESS_CREATION}
+)
+BY_LENGTH = frozenset({ContractType.TEMPORARY, ContractType.WORK_STUDY})
+TRANSITION = frozenset({ContractType.CDD_SHORT, ContractType.SUBSIDISED})
+NO_EXIT_EMPLOYERS = CompanyKind.siae() | {CompanyKind.ESAT}
+DURABLE, TRANSITIONAL = "durable", "transition"
 
 
 class PlacementKind(models.TextChoices):
@@ -53,6 +65,33 @@ class EndReason(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class ImmersionRenewal(models.Model):
+    """The one renewal a PMSMP may have (Code du travail, D5135-3): at most one more month, de
+    date à date, from the day after the first period, when its objectives are not yet met."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    # One-to-one: renewable once, and the database refuses a second renewal.
+    placement = models.OneToOneField("Placement", on_delete=models.CASCADE, related_name="renewal")
+    starts_on = models.DateField(_("début du renouvellement"))
+    ends_on = models.DateField(_("fin du renouvellement"))
+    reason = EncryptedTextField(_("motif du renouvellement"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("renouvellement d'immersion")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="immersion_renewal_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on} – {self.ends_on}"
+
+
 class PlacementQuerySet(models.QuerySet):
     def ongoing_on(self, day: date):
         return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
@@ -61,13 +100,33 @@ class PlacementQuerySet(models.QuerySet):
         return self.filter(kind=PlacementKind.EMPLOYMENT)
 
     @staticmethod
-    def durable_condition() -> Q:
-        """`Placement.is_durable` as a condition the database evaluates (the same rule)."""
-        temporary_long = Q(
-            contract_type=ContractType.TEMPORARY, planned_end_on__isnull=False
-        ) & reached_months("planned_end_on", "started_on", DURABLE_MONTHS)
-        return Q(kind=PlacementKind.EMPLOYMENT) & (
-            Q(contract_type__in=[ContractType.CDI, ContractType.CDD_LONG]) | temporary_long
+    def _counts_as_exit(prefix: str = "") -> Q:
+        return Q(**{f"{prefix}kind": PlacementKind.EMPLOYMENT}) & ~Q(
+            **{f"{prefix}company__kind__in": sorted(NO_EXIT_EMPLOYERS)}
+        )
+
+    @classmethod
+    def durable_condition(cls, prefix: str = "") -> Q:
+        """`Placement.employment_outcome == DURABLE` as a condition the database evaluates (the
+        same rule); `prefix` reads the placement through a relation ("placements__")."""
+        long_enough = Q(**{f"{prefix}planned_end_on__isnull": False}) & span_reached(
+            f"{prefix}planned_end_on", f"{prefix}started_on", months=DURABLE_MONTHS
+        )
+        return cls._counts_as_exit(prefix) & (
+            Q(**{f"{prefix}contract_type__in": sorted(ALWAYS_DURABLE)})
+            | (Q(**{f"{prefix}contract_type__in": sorted(BY_LENGTH)}) & long_enough)
+        )
+
+    @classmethod
+    def transition_condition(cls, prefix: str = "") -> Q:
+        """`Placement.employment_outcome == TRANSITIONAL`, in the database."""
+        return (
+            cls._counts_as_exit(prefix)
+            & (
+                Q(**{f"{prefix}contract_type__in": sorted(TRANSITION)})
+                | Q(**{f"{prefix}contract_type__in": sorted(BY_LENGTH)})
+            )
+            & ~cls.durable_condition(prefix)
         )
 
     def with_durable(self):
@@ -102,11 +161,14 @@ class Placement(models.Model):
         "referentials.JobTitle", on_delete=models.PROTECT, related_name="+", verbose_name=_("poste")
     )
     contract_type = models.CharField(
-        _("type de contrat"), max_length=12, choices=ContractType.choices, blank=True
+        _("type de contrat"), max_length=20, choices=ContractType.choices, blank=True
     )
     started_on = models.DateField(_("début"))
     planned_end_on = models.DateField(
-        _("fin prévue"), null=True, blank=True, help_text=_("Laissez vide pour un CDI.")
+        _("fin prévue"),
+        null=True,
+        blank=True,
+        help_text=_("Laissez vide pour un CDI, une titularisation ou une création d'entreprise."),
     )
     hours_per_week = models.PositiveSmallIntegerField(_("heures par semaine"), validators=hours_validators())
     # Immersions only
@@ -185,18 +247,24 @@ class Placement(models.Model):
         return f"{self.get_kind_display()} — {self.job_title} ({self.company})"
 
     @property
+    def employment_outcome(self) -> str:
+        """The kind of exit into employment this job is (DGEFP / DARES): DURABLE, TRANSITIONAL,
+        or "" (not a job, an insertion contract, an "other" contract, a job in an SIAE or an
+        ESAT). The database's reading is `durable_condition` / `transition_condition`."""
+        if self.kind != PlacementKind.EMPLOYMENT or self.company.kind in NO_EXIT_EMPLOYERS:
+            return ""
+        if self.contract_type in ALWAYS_DURABLE:
+            return DURABLE
+        if self.contract_type in BY_LENGTH:
+            long_enough = self.planned_end_on is not None and self.planned_end_on >= span_end(
+                self.started_on, months=DURABLE_MONTHS
+            )
+            return DURABLE if long_enough else TRANSITIONAL
+        return TRANSITIONAL if self.contract_type in TRANSITION else ""
+
+    @property
     def is_durable(self) -> bool:
-        """Durable employment as French statistics define it: a CDI, or a CDD or temporary
-        mission of six months or more (planned)."""
-        if self.kind != PlacementKind.EMPLOYMENT:
-            return False
-        if self.contract_type == ContractType.CDI:
-            return True
-        if self.contract_type == ContractType.CDD_LONG:
-            return True
-        if self.contract_type == ContractType.TEMPORARY and self.planned_end_on is not None:
-            return self.planned_end_on >= add_months(self.started_on, DURABLE_MONTHS)
-        return False
+        return self.employment_outcome == DURABLE
 
     def is_ongoing(self, on: date) -> bool:
         return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)

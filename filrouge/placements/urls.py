@@ -9,6 +9,7 @@ urlpatterns = [
     path("experiences/<id:pk>/", views.detail, name="detail"),
     path("experiences/<id:pk>/modifier/", views.edit, name="edit"),
     path("experiences/<id:pk>/fin/", views.end, name="end"),
+    path("experiences/<id:pk>/renouvellement/", views.renew, name="renew"),
     path("experiences/<id:pk>/divulgation/", views.disclosure, name="disclosure"),
     path("experiences/<id:pk>/amenagements/ajouter/", views.adjustment_add, name="adjustment_add"),
     path("amenagements/<id:pk>/statut/", views.adjustment_status, name="adjustment_status"),

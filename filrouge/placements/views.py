@@ -26,6 +26,7 @@ from filrouge.placements.forms import (
     DisclosureForm,
     EndForm,
     PlacementForm,
+    RenewalForm,
     ReviewForm,
 )
 from filrouge.placements.models import Adjustment, AdjustmentReview, Placement, PlacementKind
@@ -49,7 +50,7 @@ def placements_of(user, action=VIEW):
         user,
         action,
         Placement.objects.select_related(
-            "enrolment__person", "enrolment__service", "company", "tutor", "job_title", "agreement"
+            "enrolment__person", "enrolment__service", "company", "tutor", "job_title", "agreement", "renewal"
         ),
     )
 
@@ -79,7 +80,7 @@ def person_placements(request, pk):
     placements = (
         policy.scoped_placements(request.user)
         .filter(enrolment__in=[e.pk for e in enrolments])
-        .select_related("company", "job_title", "tutor")
+        .select_related("company", "job_title", "tutor", "renewal")
     )
     by_enrolment = {e.pk: e for e in enrolments}
     for enrolment in enrolments:
@@ -226,6 +227,8 @@ def detail(request, pk):
         "placement": placement,
         "can_edit": can_edit,
         "ongoing": ongoing,
+        "renewal": domain.renewal_of(placement),
+        "can_renew": can_edit and domain.may_renew(placement),
         "adjustments": adjustments,
         "disclosure_form": DisclosureForm(initial={"disclosure": placement.disclosure}),
         "adjustment_form": AdjustmentForm(auto_id="id_adjustment_%s"),
@@ -341,6 +344,44 @@ def disclosure(request, pk):
             % {"choice": placement.get_disclosure_display().lower()}
         ),
         anchor="divulgation",
+    )
+
+
+def renew(request, pk):
+    """The one renewal of an immersion (PMSMP): from the day after its planned end, at most one
+    more month, with its reason."""
+    placement = reachable_placement(request, pk, EDIT)
+    refusals = domain.renewal_refusals(placement)
+    if refusals:
+        for refusal in refusals:
+            messages.info(request, refusal)
+        return redirect("placements:detail", pk=placement.pk)
+    starts_on, latest = domain.renewal_starts_on(placement), domain.renewal_latest_end(placement)
+
+    done = {}
+
+    def record(data):
+        done["renewal"] = domain.renew_immersion(placement, request.user, **data)
+
+    return small_form(
+        request,
+        placement,
+        RenewalForm(request.POST or None, starts_on=starts_on, latest_end=latest),
+        title=_("Renouveler l'immersion"),
+        intro=_(
+            "Une immersion se renouvelle une fois, pour au plus un mois de plus, si ses objectifs ne sont "
+            "pas encore atteints. Sa première période finit le %(end)s."
+        )
+        % {"end": domain.long_day(placement.planned_end_on)},
+        action=record,
+        success=lambda: (
+            _("L'immersion est renouvelée du %(start)s au %(end)s.")
+            % {
+                "start": domain.long_day(done["renewal"].starts_on),
+                "end": domain.long_day(done["renewal"].ends_on),
+            }
+        ),
+        anchor="details",
     )
 
 

@@ -23,16 +23,17 @@ from django.utils.translation import gettext as _
 
 from filrouge.audit import api as audit
 from filrouge.consents.models import Consent, Disclosure
+from filrouge.core.dates import add_months
 from filrouge.core.text import fold
 from filrouge.documents.models import Attachment, private_storage
 from filrouge.employers.models import EmployerContact
 from filrouge.followalong.models import SupportContact
 from filrouge.journal.models import Meeting, Note
 from filrouge.matching.models import Proposal
-from filrouge.pathways.domain import add_months, today
+from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment, EntrySituation, Phase, PhaseChange, Renewal, Suspension
 from filrouge.people.models import Person, PersonContact
-from filrouge.placements.models import Adjustment, AdjustmentReview, Placement
+from filrouge.placements.models import Adjustment, AdjustmentReview, ImmersionRenewal, Placement
 from filrouge.plans.models import ActionPlan, PlanAction, PlanObjective
 from filrouge.profiles.models import Barrier, Experience, Profile, ProfileRevision, TargetJob, Training
 from filrouge.workshops.models import Registration
@@ -140,6 +141,7 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     # contacts about the person stay (kinds, dates, outcomes are counted); their words go.
     placements = Placement.objects.filter(enrolment__in=enrolments)
     placements.update(end_comment="")
+    ImmersionRenewal.objects.filter(placement__in=placements).update(reason="")
     adjustments = Adjustment.objects.filter(placement__in=placements)
     adjustments.update(description="")
     AdjustmentReview.objects.filter(adjustment__in=adjustments).update(comment="")

@@ -277,7 +277,7 @@ def pathway(enrolment, meetings, notes) -> dict:
         "placements": [
             placement_data(p)
             for p in Placement.objects.filter(enrolment=enrolment)
-            .select_related("company", "tutor", "job_title")
+            .select_related("company", "tutor", "job_title", "renewal")
             .prefetch_related("adjustments__reviews__by", "support_contacts__by")
             .order_by("started_on", "pk")
         ],
@@ -290,6 +290,12 @@ def pathway(enrolment, meetings, notes) -> dict:
     }
 
 
+def renewal_data(renewal) -> dict | None:
+    if renewal is None:
+        return None
+    return {"starts_on": iso(renewal.starts_on), "ends_on": iso(renewal.ends_on), "reason": renewal.reason}
+
+
 def placement_data(placement) -> dict:
     return {
         "kind": choice(placement, "kind"),
@@ -298,8 +304,10 @@ def placement_data(placement) -> dict:
         "job": job(placement.job_title),
         "contract_type": choice(placement, "contract_type"),
         "durable_employment": placement.is_durable,
+        "exit_kind": placement.employment_outcome,
         "started_on": iso(placement.started_on),
         "planned_end_on": iso(placement.planned_end_on),
+        "immersion_renewal": renewal_data(getattr(placement, "renewal", None)),
         "hours_per_week": placement.hours_per_week,
         "immersion_objective": choice(placement, "objective"),
         "agreement_id": placement.agreement_id,

@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 from filrouge.consents.models import Purpose
 from filrouge.pathways.domain import today
 from filrouge.placements.models import Adjustment, AdjustmentKind, AdjustmentStatus
 from tests.consents.factories import give
 from tests.matrix import PERSON_TEAM, Row, enrolment, person, today_iso
-from tests.placements.factories import PlacementFactory, job_with_tutor
+from tests.placements.factories import PlacementFactory, immersion, job_with_tutor
 
 
 def a_placement(world):
@@ -20,6 +22,18 @@ def an_adjustment(world):
         agreed_on=today(),
     )
     return {"pk": adjustment.pk}
+
+
+def an_ongoing_immersion(world):
+    """An immersion of two weeks begun today: it may be renewed."""
+    return {
+        "pk": immersion(world.enrolment, started_on=today(), planned_end_on=today() + timedelta(days=13)).pk
+    }
+
+
+def renewal_end() -> str:
+    """Three weeks after the immersion above ends, within the month a renewal may last."""
+    return (today() + timedelta(days=34)).isoformat()
 
 
 def a_shareable_sheet(world):
@@ -58,6 +72,15 @@ ROWS = [
         kwargs=a_placement,
         ok=302,
         data={"ended_on": TODAY, "reason": "resignation", "next_phase": "keep"},
+    ),
+    Row("placements:renew", "GET", PERSON_TEAM, kwargs=an_ongoing_immersion),
+    Row(
+        "placements:renew",
+        "POST",
+        PERSON_TEAM,
+        kwargs=an_ongoing_immersion,
+        ok=302,
+        data={"ends_on": renewal_end, "reason": "Découvrir aussi l'accueil des clients."},
     ),
     Row("placements:disclosure", "GET", PERSON_TEAM, kwargs=a_placement),
     Row(

@@ -4,11 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from filrouge.employers.models import Company, CompanyKind
 from filrouge.pathways import domain as pathways
 from filrouge.pathways.models import Phase
 from filrouge.people.models import ANONYMISED_RECORD, ContactKind, Person, PersonContact
 from filrouge.placements import domain
 from filrouge.placements.models import (
+    DURABLE,
+    TRANSITIONAL,
     AdjustmentKind,
     AdjustmentStatus,
     EmployerDisclosure,
@@ -18,7 +21,6 @@ from filrouge.placements.models import (
     Placement,
     PlacementKind,
     ReviewOutcome,
-    add_months,
 )
 from filrouge.referentials.models import ContractType
 from tests.documents.factories import attachment
@@ -83,14 +85,20 @@ def test_an_immersion_of_40_days_is_refused_with_the_latest_end_it_may_have(worl
     start_on = date(today().year - 1, 3, 3)
     errors = refusal(enrolment, **an_immersion(enrolment, start_on, start_on + timedelta(days=40)))
     assert errors["planned_end_on"] == [
-        "Une immersion dure au plus un mois : du 3 mars, elle finit au plus tard le 3 avril."
+        "Une immersion dure au plus un mois, de date à date : commencée le 3 mars, elle finit au plus "
+        "tard le 2 avril. Si ses objectifs ne sont pas atteints, elle peut être renouvelée une fois."
     ]
+    # One day more than a month, de date à date, is refused too.
+    assert "planned_end_on" in refusal(
+        enrolment, **an_immersion(enrolment, start_on, date(start_on.year, 4, 3))
+    )
     assert not Placement.objects.exists()
 
 
 def test_an_immersion_of_exactly_one_month_is_accepted(world):
-    start_on = today() - timedelta(days=40)
-    placement = start(world.enrolment, **an_immersion(world.enrolment, start_on, add_months(start_on, 1)))
+    enrolment = enrol(world.a1, days_ago=800)
+    start_on = date(today().year - 1, 3, 3)
+    placement = start(enrolment, **an_immersion(enrolment, start_on, date(start_on.year, 4, 2)))
     assert placement.kind == PlacementKind.IMMERSION and placement.contract_type == ""
     assert not placement.is_durable
 
@@ -126,30 +134,45 @@ def test_every_mistake_is_reported_at_once_by_field(world):
     assert "n'est pas un contact de" in errors["tutor"][0]
 
 
+def first_of_this_month() -> date:
+    return today().replace(day=1)  # after the world's pathway began (60 days ago)
+
+
+def end_of_month(first: date, later: int) -> date:
+    """The last day of the month `later` months after `first` (a 1st): where 6 months from the 1st
+    end, de date à date, for later=5."""
+    month = first.month - 1 + later + 1
+    return date(first.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
 @pytest.mark.parametrize(
-    ("contract", "months", "message"),
+    ("contract", "later", "shift", "message"),
     [
-        (ContractType.CDD_SHORT, 6, "Ce CDD dure 6 mois ou plus (jusqu'au"),
-        (ContractType.CDD_SHORT, 7, "choisissez « CDD de 6 mois ou plus »"),
-        (ContractType.CDD_LONG, 5, "choisissez « CDD de moins de 6 mois »"),
+        # From the 1st of a month, six months de date à date end on the last day of the 6th month.
+        (ContractType.CDD_SHORT, 5, 0, "Ce CDD dure 6 mois ou plus de date à date"),
+        (ContractType.CDD_SHORT, 6, 0, "choisissez « CDD de 6 mois ou plus »"),
+        (ContractType.CDD_LONG, 5, -1, "choisissez « CDD de moins de 6 mois »"),
     ],
 )
-def test_a_cdd_whose_dates_contradict_its_type_says_which_to_choose(world, contract, months, message):
-    start_on = today() - timedelta(days=10)
-    errors = refusal(
-        world.enrolment,
-        contract_type=contract,
-        started_on=start_on,
-        planned_end_on=add_months(start_on, months),
-    )
+def test_a_cdd_whose_dates_contradict_its_type_says_which_to_choose(world, contract, later, shift, message):
+    first = first_of_this_month()
+    end = end_of_month(first, later) + timedelta(days=shift)
+    errors = refusal(world.enrolment, contract_type=contract, started_on=first, planned_end_on=end)
     assert message in errors["contract_type"][0]
 
 
-def test_a_cdi_has_no_planned_end_and_a_cdd_needs_one(world):
-    assert (
-        "Un CDI n'a pas de fin prévue"
-        in refusal(world.enrolment, planned_end_on=today())["planned_end_on"][0]
-    )
+@pytest.mark.parametrize(("contract", "shift"), [(ContractType.CDD_SHORT, -1), (ContractType.CDD_LONG, 0)])
+def test_a_cdd_matching_its_type_de_date_a_date_is_accepted(world, contract, shift):
+    first = first_of_this_month()
+    end = end_of_month(first, 5) + timedelta(days=shift)
+    placement = start(world.enrolment, contract_type=contract, started_on=first, planned_end_on=end)
+    assert placement.is_durable is (contract == ContractType.CDD_LONG)
+
+
+@pytest.mark.parametrize("contract", [ContractType.CDI, ContractType.TENURE, ContractType.BUSINESS_CREATION])
+def test_a_contract_without_end_refuses_a_planned_end_and_a_cdd_needs_one(world, contract):
+    errors = refusal(world.enrolment, contract_type=contract, planned_end_on=today())
+    assert "n'a pas de fin prévue" in errors["planned_end_on"][0]
     errors = refusal(world.enrolment, contract_type=ContractType.CDD_LONG)
     assert errors["planned_end_on"] == ["Indiquez la fin prévue du CDD."]
 
@@ -201,26 +224,63 @@ def test_no_placement_on_an_ended_pathway_nor_an_anonymised_record(world):
 
 # --- Durable employment ------------------------------------------------------------------------
 
-START = date(2026, 1, 15)
+START = date(2026, 1, 15)  # six months de date à date end on 14 July 2026
+SIX_MONTHS = date(2026, 7, 14)
 
 
 @pytest.mark.parametrize(
-    ("kind", "contract", "planned_end", "durable"),
+    ("kind", "contract", "planned_end", "employer", "outcome"),
     [
-        (PlacementKind.EMPLOYMENT, ContractType.CDI, None, True),
-        (PlacementKind.EMPLOYMENT, ContractType.CDD_LONG, add_months(START, 6), True),
-        (PlacementKind.EMPLOYMENT, ContractType.CDD_SHORT, add_months(START, 3), False),
-        (PlacementKind.EMPLOYMENT, ContractType.TEMPORARY, add_months(START, 6), True),
-        (PlacementKind.EMPLOYMENT, ContractType.TEMPORARY, add_months(START, 5), False),
-        (PlacementKind.EMPLOYMENT, ContractType.TEMPORARY, None, False),
-        (PlacementKind.EMPLOYMENT, ContractType.SUBSIDISED, add_months(START, 12), False),
-        (PlacementKind.IMMERSION, "", add_months(START, 1), False),
-        (PlacementKind.INTERNSHIP, ContractType.CDI, None, False),
+        (PlacementKind.EMPLOYMENT, ContractType.CDI, None, CompanyKind.ORDINARY, DURABLE),
+        (PlacementKind.EMPLOYMENT, ContractType.CDD_LONG, SIX_MONTHS, CompanyKind.ORDINARY, DURABLE),
+        (
+            PlacementKind.EMPLOYMENT,
+            ContractType.CDD_SHORT,
+            date(2026, 4, 14),
+            CompanyKind.ORDINARY,
+            TRANSITIONAL,
+        ),
+        (PlacementKind.EMPLOYMENT, ContractType.TEMPORARY, SIX_MONTHS, CompanyKind.ORDINARY, DURABLE),
+        (
+            PlacementKind.EMPLOYMENT,
+            ContractType.TEMPORARY,
+            date(2026, 7, 13),
+            CompanyKind.ORDINARY,
+            TRANSITIONAL,
+        ),
+        (PlacementKind.EMPLOYMENT, ContractType.TEMPORARY, None, CompanyKind.ORDINARY, TRANSITIONAL),
+        (PlacementKind.EMPLOYMENT, ContractType.WORK_STUDY, date(2027, 7, 14), CompanyKind.ORDINARY, DURABLE),
+        (
+            PlacementKind.EMPLOYMENT,
+            ContractType.SUBSIDISED,
+            date(2027, 1, 14),
+            CompanyKind.ORDINARY,
+            TRANSITIONAL,
+        ),
+        (PlacementKind.EMPLOYMENT, ContractType.TENURE, None, CompanyKind.ORDINARY, DURABLE),
+        (PlacementKind.EMPLOYMENT, ContractType.BUSINESS_CREATION, None, CompanyKind.ORDINARY, DURABLE),
+        (PlacementKind.EMPLOYMENT, ContractType.CDI, None, CompanyKind.ADAPTED, DURABLE),
+        (PlacementKind.EMPLOYMENT, ContractType.CDI, None, CompanyKind.ACI, ""),  # an SIAE
+        (PlacementKind.EMPLOYMENT, ContractType.CDD_SHORT, date(2026, 4, 14), CompanyKind.ETTI, ""),
+        (PlacementKind.EMPLOYMENT, ContractType.CDI, None, CompanyKind.ESAT, ""),
+        (PlacementKind.EMPLOYMENT, ContractType.INSERTION, date(2026, 7, 14), CompanyKind.ORDINARY, ""),
+        (PlacementKind.EMPLOYMENT, ContractType.OTHER, None, CompanyKind.ORDINARY, ""),
+        (PlacementKind.IMMERSION, "", date(2026, 2, 14), CompanyKind.ORDINARY, ""),
+        (PlacementKind.INTERNSHIP, ContractType.CDI, None, CompanyKind.ORDINARY, ""),
     ],
 )
-def test_durable_employment_as_french_statistics_define_it(kind, contract, planned_end, durable):
-    placement = Placement(kind=kind, contract_type=contract, started_on=START, planned_end_on=planned_end)
-    assert placement.is_durable is durable
+def test_kinds_of_exit_into_employment_as_the_dgefp_defines_them(
+    kind, contract, planned_end, employer, outcome
+):
+    placement = Placement(
+        kind=kind,
+        contract_type=contract,
+        started_on=START,
+        planned_end_on=planned_end,
+        company=Company(kind=employer),
+    )
+    assert placement.employment_outcome == outcome
+    assert placement.is_durable is (outcome == DURABLE)
 
 
 # --- The pathway's phase follows -----------------------------------------------------------------
