@@ -39,17 +39,26 @@ def send_invitation(user: User, base_url: str) -> None:
 
 @transaction.atomic
 def invite(
-    organisation, full_name: str, email: str, role: Role, service, base_url: str, time_share: int = 100
+    organisation,
+    full_name: str,
+    email: str,
+    role: Role,
+    service,
+    base_url: str,
+    time_share: int = 100,
+    employment_services_share: int = 100,
 ) -> User:
     user = User.objects.create_user(email=email, full_name=full_name, organisation=organisation)
-    grant_role(user, role, service, time_share)
+    grant_role(user, role, service, time_share, employment_services_share=employment_services_share)
     # Sent once the account exists for sure; a mail server that fails is logged, and the
     # administrator can send the invitation again from the account's page.
     transaction.on_commit(lambda: send_invitation(user, base_url), robust=True)
     return user
 
 
-def grant_role(user: User, role: Role, service=None, time_share: int = 100) -> Membership:
+def grant_role(
+    user: User, role: Role, service=None, time_share: int = 100, *, employment_services_share: int = 100
+) -> Membership:
     role = Role(role)
     if role.is_organisation_wide:
         service = None
@@ -63,7 +72,13 @@ def grant_role(user: User, role: Role, service=None, time_share: int = 100) -> M
                 _("Ce compte a déjà un rôle dans ce service : retirez-le d'abord pour en donner un autre."),
                 code="duplicate_service",
             )
-    membership = Membership.objects.create(user=user, role=role, service=service, time_share=time_share)
+    membership = Membership.objects.create(
+        user=user,
+        role=role,
+        service=service,
+        time_share=time_share,
+        employment_services_share=employment_services_share,
+    )
     policy.forget_grants(user)
     return membership
 

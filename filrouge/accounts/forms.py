@@ -141,6 +141,23 @@ class RoleForm(forms.Form):
             target=TARGET_PER_FULL_TIME_COACH,
         ),
     )
+    employment_services_share = forms.IntegerField(
+        label=_("Part de ce temps consacrée à l'accompagnement vers et dans l'emploi (%)"),
+        min_value=0,
+        max_value=100,
+        initial=100,
+        required=False,
+        help_text=_(
+            "Pour un job coach : 100 % quand il ne fait que de l'accompagnement vers et dans "
+            "l'emploi, moins quand il assure aussi d'autres missions (accompagnement social, "
+            "activités). La revue de fidélité IPS en tient compte."
+        ),
+        error_messages={
+            "invalid": _("Indiquez un pourcentage : un nombre entier de 0 à 100."),
+            "min_value": _("Le pourcentage ne peut pas être négatif."),
+            "max_value": _("Le pourcentage ne peut pas dépasser %(limit_value)s %%."),
+        },
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +172,8 @@ class RoleForm(forms.Form):
             data["service"] = None
         if data.get("time_share") is None:
             data["time_share"] = 100
+        if data.get("employment_services_share") is None:
+            data["employment_services_share"] = 100
         return data
 
 
@@ -162,7 +181,7 @@ class InviteForm(RoleForm):
     full_name = forms.CharField(label=_("Nom complet"), max_length=150)
     email = forms.EmailField(label=_("Adresse e-mail professionnelle"), max_length=254)
 
-    field_order = ["full_name", "email", "role", "service", "time_share"]
+    field_order = ["full_name", "email", "role", "service", "time_share", "employment_services_share"]
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])

@@ -344,6 +344,7 @@ def admin_invite(request):
             data["service"],
             base_url=request.build_absolute_uri("/"),
             time_share=data["time_share"],
+            employment_services_share=data["employment_services_share"],
         )
         messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
         return redirect("accounts:admin_detail", pk=user.pk)
@@ -360,7 +361,13 @@ def admin_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
-            domain.grant_role(account, data["role"], data["service"], data["time_share"])
+            domain.grant_role(
+                account,
+                data["role"],
+                data["service"],
+                data["time_share"],
+                employment_services_share=data["employment_services_share"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -71,11 +71,14 @@ STAFFING = _items(
                 "accompagnement social général, ni animation d'activités sans lien avec l'emploi."
             ),
             [
-                _("Les job coachs consacrent 80 % de leur temps ou plus à d'autres missions."),
-                _("Environ 60 % de leur temps va à d'autres missions."),
-                _("Environ 40 % de leur temps va à d'autres missions."),
-                _("Environ 20 % de leur temps va à d'autres missions."),
-                _("Les job coachs ne font que de l'accompagnement vers et dans l'emploi."),
+                _(
+                    "Les job coachs consacrent moins de 60 % de leur temps à l'accompagnement vers et "
+                    "dans l'emploi."
+                ),
+                _("60 à 74 % de leur temps va à l'accompagnement vers et dans l'emploi."),
+                _("75 à 89 % de leur temps va à l'accompagnement vers et dans l'emploi."),
+                _("90 à 95 % de leur temps va à l'accompagnement vers et dans l'emploi."),
+                _("96 % de leur temps ou plus va à l'accompagnement vers et dans l'emploi."),
             ],
         ),
         (
@@ -303,8 +306,9 @@ SERVICES = _items(
         (
             _("Recherche d'emploi rapide"),
             _(
-                "La première rencontre en face à face avec un employeur, par la personne ou son job "
-                "coach, a lieu en moyenne dans les 30 jours qui suivent l'entrée."
+                "La première rencontre en face à face avec un employeur au sujet d'un emploi en "
+                "milieu ordinaire, par la personne ou son job coach, a lieu en moyenne dans les 30 "
+                "jours qui suivent l'entrée."
             ),
             [
                 _("Plus de 270 jours après l'entrée (plus de 9 mois)."),
@@ -338,10 +342,20 @@ SERVICES = _items(
             ),
             [
                 _("Moins de 2 rencontres d'employeurs par semaine."),
-                _("2 rencontres d'employeurs par semaine."),
-                _("3 à 4 rencontres d'employeurs par semaine."),
-                _("5 rencontres d'employeurs par semaine."),
-                _("6 rencontres d'employeurs ou plus par semaine."),
+                _("2 rencontres d'employeurs par semaine, ou pas de suivi écrit des rencontres."),
+                _(
+                    "4 rencontres d'employeurs par semaine, notées sur un suivi relu chaque mois par "
+                    "le ou la responsable."
+                ),
+                _(
+                    "5 rencontres d'employeurs par semaine, notées sur un suivi relu chaque semaine par "
+                    "le ou la responsable."
+                ),
+                _(
+                    "6 rencontres d'employeurs ou plus par semaine (ou 2 par personne en recherche "
+                    "quand il en suit peu), notées sur un suivi relu chaque semaine par le ou la "
+                    "responsable."
+                ),
             ],
         ),
         (
@@ -429,7 +443,7 @@ SERVICES = _items(
                 "an ou plus, tant qu'elle le souhaite ; le relais est ensuite organisé."
             ),
             [
-                _("Pas de rencontre en face à face après la prise de poste."),
+                _("Pas de rencontre en face à face après le premier mois dans l'emploi."),
                 _(
                     "Rencontres en face à face avec moins de la moitié des personnes en emploi "
                     "pendant au moins 4 mois."

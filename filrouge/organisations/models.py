@@ -151,6 +151,16 @@ class Membership(models.Model):
         validators=[MinValueValidator(10), MaxValueValidator(100)],
         help_text=_("Part d'un temps plein consacrée à ce service : la file active visée en dépend."),
     )
+    employment_services_share = models.PositiveSmallIntegerField(
+        _("temps consacré à l'emploi (%)"),
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Pour un job coach : part de son temps de travail dans ce service consacrée à "
+            "l'accompagnement vers et dans l'emploi (le reste : accompagnement social, autres "
+            "missions). La revue de fidélité IPS en tient compte."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -21,8 +21,9 @@ def test_a_new_review_has_one_row_per_item_with_the_datas_suggestions(world):
     rows = {row.code: row for row in review.items.all()}
     assert sorted(rows) == sorted(scale.ITEMS)
     assert rows["staffing_1"].suggested_score == 5
-    assert "17,5 personnes par job coach" in rows["staffing_1"].evidence
-    assert rows["staffing_2"].suggested_score is None and rows["staffing_2"].evidence == ""
+    assert "17,5 personnes par ETP de job coach (3 job coachs, 2 ETP)" in rows["staffing_1"].evidence
+    assert rows["staffing_2"].suggested_score == 4 and "95 % en moyenne" in rows["staffing_2"].evidence
+    assert rows["staffing_3"].suggested_score is None and rows["staffing_3"].evidence == ""
     assert all(row.score is None for row in rows.values())
     assert list(review.reviewers.all()) == [world.users["head_of_service"]]
 
@@ -46,7 +47,7 @@ def test_a_period_ending_before_it_starts_is_refused(world):
 
 
 def test_a_score_that_differs_from_the_suggestion_needs_a_justification(world):
-    review = make_review(world.a1, evidence=evidence(mean_caseload=27.0))  # suggests 3
+    review = make_review(world.a1, evidence=evidence(people=54))  # 27 per FTE: suggests 3
     item = review.items.get(code="staffing_1")
     item.score = 4
     with pytest.raises(ValidationError) as refused:
@@ -134,12 +135,12 @@ def test_recalculating_replaces_the_suggestions_and_empties_unjustified_scores(w
     items["services_6"].score, items["services_6"].justification = 3, "Contacts non notés dans le journal."
     domain.save_scores(review, [items["staffing_1"], items["services_6"]])
 
-    reset = domain.recalculate(review, evidence(mean_caseload=33.0, face_to_face_per_coach_week=2.0))
+    reset = domain.recalculate(review, evidence(people=66, job_development_per_coach_week=2.0))
 
     assert [row.code for row in reset] == ["staffing_1"]
     caseload, contacts = review.items.get(code="staffing_1"), review.items.get(code="services_6")
     assert (caseload.suggested_score, caseload.score) == (2, None)
-    assert "33 personnes par job coach" in caseload.evidence
+    assert "33 personnes par ETP de job coach" in caseload.evidence
     assert (contacts.suggested_score, contacts.score) == (2, 3)  # justified: kept
 
 

@@ -27,7 +27,7 @@ def test_a_review_is_pre_filled_from_the_services_data(world):
 
     caseload = review.items.get(code="staffing_1")
     assert caseload.suggested_score == 5
-    assert "3 personnes par job coach en moyenne (1 job coach)" in caseload.evidence
+    assert "3 personnes par ETP de job coach (1 job coach, 1 ETP)" in caseload.evidence
     competitive = review.items.get(code="services_10")
     assert competitive.suggested_score == 5 and "100 % (1 sur 1)" in competitive.evidence
     assert "Employeurs distincts : 1 pour 1 emploi commencé" in review.items.get(code="services_9").evidence

@@ -89,8 +89,10 @@ def test_the_scoring_page_shows_the_suggestion_and_its_evidence_beside_the_item(
     response = head.get(reverse("fidelity:score", args=[review.pk, "staffing"]))
     text = response.content.decode()
     assert "Note proposée par les données : 5" in text
-    assert "17,5 personnes par job coach en moyenne (4 job coachs)" in text
+    assert "17,5 personnes par ETP de job coach (3 job coachs, 2 ETP)" in text
     assert "41 personnes ou plus par job coach." in text  # the anchors are the choices
+    # Staffing 2 is pre-filled too, on the IPS-25 anchors.
+    assert "Note proposée par les données : 4" in text and "90 à 95 % de leur temps" in text
     assert "Des job coachs généralistes" in text and "Intégration au soin" not in text
 
 
@@ -152,7 +154,7 @@ def test_recalculating_from_the_page_names_the_scores_to_take_again(head, world,
     item = review.items.get(code="staffing_1")
     item.score = 5
     domain.save_scores(review, [item])
-    monkeypatch.setattr(domain, "evidence_for", lambda *args: evidence(mean_caseload=45.0))
+    monkeypatch.setattr(domain, "evidence_for", lambda *args: evidence(people=90))  # 45 per FTE
 
     response = head.post(reverse("fidelity:recalculate", args=[review.pk]), follow=True)
 
@@ -180,9 +182,9 @@ def test_finalising_asks_for_confirmation_and_every_item_scored(head, world):
 
 
 def test_the_review_page_shows_the_section_subtotals_the_total_and_the_band(head, world):
-    review = final_review(world.a1, evidence=evidence(mean_caseload=35.0))  # staffing_1 suggested 2
+    review = final_review(world.a1, evidence=evidence(people=70))  # 35 per FTE: staffing_1 suggested 2
     text = head.get(reverse("fidelity:detail", args=[review.pk])).content.decode()
-    # staffing: 2 + 4 + 4; services: the data's 5, 5, 5, 5, 5, 4, 5 and seven 4s
+    # staffing: 2 + the data's 4 + 4; services: the data's 5, 5, 5, 5, 5, 4, 5 and seven 4s
     assert "10 / 15" in text and "32 / 40" in text and "62 / 70" in text
     assert "<strong>104 / 125</strong> — bonne fidélité" in text
 
