@@ -98,6 +98,7 @@ class Section:
     facts: list[tuple[str, str]] = field(default_factory=list)  # (label, value) pairs
     figures: list[Figure] = field(default_factory=list)
     note: str = ""
+    sources: list[str] = field(default_factory=list)  # footnotes: the benchmarks' sources
 
 
 @dataclass
@@ -141,17 +142,56 @@ def distribution(shown: Shown, chart_id: str, title: str, rows: list[measures.Co
 # --- The sections ---------------------------------------------------------------------------------
 
 
+def headline_quarter(summary: measures.Summary) -> measures.QuarterRate | None:
+    """The quarter the key figure shows: the last complete one of the period, else the last."""
+    complete = [quarter for quarter in summary.ips_quarters if quarter.complete]
+    return (complete or summary.ips_quarters or [None])[-1]
+
+
+def benchmark_text(measure: str) -> str:
+    return " · ".join(
+        labelled(str(benchmark.label), percent(benchmark.value))
+        for benchmark in measures.benchmarks_for(measure)
+    )
+
+
+def benchmark_sources(summary: measures.Summary) -> list[str]:
+    """The footnotes of the benchmarks shown: who publishes each one, and how it is defined."""
+    shown = ["ips_quarterly"] if any(q.complete for q in summary.ips_quarters) else []
+    if measures.is_whole_year(summary.scope):
+        shown.append("served_working_year")
+    return [
+        labelled(str(benchmark.label), str(benchmark.source))
+        for measure in shown
+        for benchmark in measures.benchmarks_for(measure)
+    ]
+
+
 def key_figures(summary: measures.Summary, shown: Shown) -> list[KeyFigure]:
     flows, contacts = summary.flows, summary.employer_contacts
-    benchmarks = " · ".join(labelled(label, percent(value)) for _key, label, value in measures.BENCHMARKS)
     as_of = formats.date_format(summary.scope.as_of, "j F Y")
     delay = summary.first_employer_contact
-    return [
-        KeyFigure(_("Taux d'emploi (IPS)"), shown.share(summary.employment_rate), benchmarks),
+    quarter = headline_quarter(summary)
+    figures = []
+    if quarter is not None:
+        detail = (
+            _("%(quarter)s — repères (même définition) : %(benchmarks)s")
+            % {"quarter": quarter.period.label, "benchmarks": benchmark_text("ips_quarterly")}
+            if quarter.complete
+            else _("%(quarter)s, trimestre incomplet : pas de repère pour un trimestre incomplet")
+            % {"quarter": quarter.period.label}
+        )
+        figures.append(KeyFigure(_("Taux d'emploi trimestriel (IPS)"), shown.share(quarter.rate), detail))
+    return figures + [
         KeyFigure(
-            _("En emploi en fin de période"),
+            _("Entrés sans emploi, en emploi dans les 12 mois"),
+            shown.share(summary.entry_cohort_rate),
+            _("Personnes entrées sur la période sans emploi (cohorte d'entrée)"),
+        ),
+        KeyFigure(
+            _("En emploi le %(day)s") % {"day": as_of},
             shown.share(summary.working_now),
-            _("Part des personnes en cours d'accompagnement le %(day)s") % {"day": as_of},
+            _("Part des personnes en cours d'accompagnement ce jour-là"),
         ),
         KeyFigure(
             _("Personnes accompagnées"),
@@ -182,69 +222,130 @@ def days(text: str) -> str:
     return text if text in (NO_VALUE, disclosure.hidden_label()) else _("%(days)s j") % {"days": text}
 
 
-def employment_section(summary: measures.Summary, quarterly, shown: Shown) -> Section:
-    rate = summary.employment_rate
-    bars = [charts.Bar(_("Ce périmètre"), shown.share_value(rate), shown.share(rate))]
-    bars += [
-        charts.Bar(str(label), value, percent(value), reference=True)
-        for _k, label, value in measures.BENCHMARKS
-    ]
-    rate_table = Table(
-        caption=_("Taux d'emploi (IPS) et repères"),
-        headers=[_("Taux"), _("Valeur"), _("En emploi dans les 12 mois"), _("Entrées sans emploi")],
-        rows=[[bars[0].label, bars[0].text, shown.count(rate.numerator), shown.count(rate.denominator)]]
-        + [[bar.label, bar.text, NO_VALUE, NO_VALUE] for bar in bars[1:]],
+def groups_figure(title: str, heading: str, groups: list[measures.GroupQuarters], shown: Shown) -> Figure:
+    """A table (no chart): each service or coach, its quarterly rate and counts for each quarter."""
+    quarters = groups[0].quarters
+    return Figure(
+        chart="",
+        table=Table(
+            caption=title,
+            headers=[heading, *(quarter.label for quarter in quarters)],
+            rows=[
+                [
+                    group.label,
+                    *(
+                        _("%(share)s (%(worked)s sur %(served)s)")
+                        % {
+                            "share": shown.share(q.rate),
+                            "worked": shown.count(q.rate.numerator),
+                            "served": shown.count(q.rate.denominator),
+                        }
+                        for q in group.quarters
+                    ),
+                ]
+                for group in groups
+            ],
+        ),
     )
+
+
+def employment_section(summary: measures.Summary, shown: Shown) -> Section:
+    quarters = summary.ips_quarters
+    complete = any(quarter.complete for quarter in quarters)
+    bars = [
+        charts.Bar(quarter.period.label, shown.share_value(quarter.rate), shown.share(quarter.rate))
+        for quarter in quarters
+    ]
+    if complete:  # a benchmark stands only beside a figure computed the same way
+        bars += [
+            charts.Bar(str(benchmark.label), benchmark.value, percent(benchmark.value), reference=True)
+            for benchmark in measures.benchmarks_for("ips_quarterly")
+        ]
+    title = _("Taux d'emploi trimestriel (IPS)")
+    quarter_table = Table(
+        caption=title,
+        headers=[
+            _("Trimestre"),
+            _("Personnes accompagnées"),
+            _("Ont travaillé en milieu ordinaire"),
+            _("Taux"),
+        ],
+        rows=[
+            [
+                quarter.label,
+                shown.count(quarter.rate.denominator),
+                shown.count(quarter.rate.numerator),
+                shown.share(quarter.rate),
+            ]
+            for quarter in quarters
+        ]
+        + [[bar.label, NO_VALUE, NO_VALUE, bar.text] for bar in bars[len(quarters) :]],
+    )
+    cohort, served = summary.entry_cohort_rate, summary.served_working
+    facts = [
+        (
+            _("Entrés sans emploi, en emploi dans les 12 mois"),
+            _("%(share)s (%(moved)s sur %(cohort)s personnes)")
+            % {
+                "share": shown.share(cohort),
+                "moved": shown.count(cohort.numerator),
+                "cohort": shown.count(cohort.denominator),
+            },
+        ),
+        (
+            _("Personnes accompagnées sur la période, en emploi au moins un jour de la période"),
+            _("%(share)s (%(worked)s sur %(served)s)")
+            % {
+                "share": shown.share(served),
+                "worked": shown.count(served.numerator),
+                "served": shown.count(served.denominator),
+            }
+            + (
+                " — "
+                + _("repère sur une année : %(benchmarks)s")
+                % {"benchmarks": benchmark_text("served_working_year")}
+                if measures.is_whole_year(summary.scope)
+                else ""
+            ),
+        ),
+        (_("En emploi en fin de période"), shown.share(summary.working_now)),
+        (_("Emplois commencés sur la période"), shown.count(summary.jobs_started)),
+        (_("Part d'emplois durables (DGEFP)"), shown.share(summary.durable)),
+        (_("Part d'emplois de transition (DGEFP)"), shown.share(summary.transition)),
+    ]
     section = Section(
         id="emploi",
         title=_("Emploi"),
-        facts=[
-            (_("En emploi en fin de période"), shown.share(summary.working_now)),
-            (_("Emplois commencés sur la période"), shown.count(summary.jobs_started)),
-            (_("Part d'emplois durables"), shown.share(summary.durable)),
-        ],
+        facts=facts,
         note=_(
-            "Taux d'emploi (IPS) : parmi les personnes entrées sur la période sans emploi, la part "
-            "qui a occupé un emploi en milieu ordinaire dans les 12 mois suivant leur entrée."
+            "Taux d'emploi trimestriel (IPS) : parmi les personnes accompagnées au moins un jour du "
+            "trimestre, la part qui a travaillé en milieu ordinaire au moins un jour du trimestre (ni "
+            "contrat d'insertion, ni entreprise adaptée, ESAT ou SIAE). Cohorte d'entrée : parmi les "
+            "personnes entrées sur la période sans emploi, la part qui a commencé un tel emploi dans les "
+            "12 mois suivant l'entrée (un emploi commencé avant ou le jour de l'entrée ne compte pas)."
         ),
+        sources=benchmark_sources(summary),
     )
-    section.figures.append(
-        bar_figure("chart-employment-rate", _("Taux d'emploi (IPS) et repères"), bars, rate_table, maximum=1)
-    )
-    if quarterly:
-        title = _("Part des personnes en emploi, par trimestre")
-        labels = [short_label(point.period) for point in quarterly]
-        series = charts.Series(
-            _("En emploi"),
-            [shown.share_value(point.working) for point in quarterly],
-            [shown.share(point.working) for point in quarterly],
-        )
-        description = described(
-            [
-                charts.Bar(point.period.label, None, text)
-                for point, text in zip(quarterly, series.texts, strict=True)
-            ]
-        )
-        section.figures.append(
-            Figure(
-                chart=charts.line_chart(
-                    "chart-working-quarterly", title, description, labels, [series], share_ticks()
-                ),
-                table=Table(
-                    caption=title,
-                    headers=[_("Trimestre"), _("En emploi"), _("En cours"), _("Part")],
-                    rows=[
-                        [
-                            point.period.label,
-                            shown.count(point.working.numerator),
-                            shown.count(point.working.denominator),
-                            shown.share(point.working),
-                        ]
-                        for point in quarterly
-                    ],
-                ),
+    if quarters:
+        section.figures.append(bar_figure("chart-employment-rate", title, bars, quarter_table, maximum=1))
+        if len(summary.ips_by_service) > 1:
+            section.figures.append(
+                groups_figure(
+                    _("Taux d'emploi trimestriel (IPS) par service"),
+                    _("Service"),
+                    summary.ips_by_service,
+                    shown,
+                )
             )
-        )
+        if summary.ips_by_coach and not shown.hide and summary.scope.coach_id is None:
+            section.figures.append(
+                groups_figure(
+                    _("Taux d'emploi trimestriel (IPS) par job coach"),
+                    _("Job coach référent·e"),
+                    summary.ips_by_coach,
+                    shown,
+                )
+            )
     if summary.jobs_started:
         section.figures.append(
             distribution(
@@ -261,6 +362,15 @@ def employment_section(summary: measures.Summary, quarterly, shown: Shown) -> Se
                 "chart-hours",
                 _("Emplois commencés par durée hebdomadaire"),
                 summary.hours,
+                summary.jobs_started,
+            )
+        )
+        section.figures.append(
+            distribution(
+                shown,
+                "chart-employers",
+                _("Emplois commencés par type d'employeur (hors milieu ordinaire : EA, ESAT, SIAE)"),
+                summary.employer_kinds,
                 summary.jobs_started,
             )
         )
@@ -605,7 +715,6 @@ def dashboard(request):
     if by == "month" and len(periods.split(chosen["period"], "month")) > MOST_MONTHS:
         by = "quarter"
     points = measures.trend(scope, by)
-    quarterly = points if by == "quarter" else measures.trend(scope, "quarter")
     shown = Shown(hide)
     context = {
         "form": form,
@@ -617,12 +726,13 @@ def dashboard(request):
         "trend": points,
         "has_data": has_data(summary),
         "hidden_label": disclosure.hidden_label(),
+        "definitions_date": measures.DEFINITIONS_DATE,
     }
     if context["has_data"]:
         context["key_figures"] = key_figures(summary, shown)
         context["sections"] = [
             flows_section(summary, shown),
-            employment_section(summary, quarterly, shown),
+            employment_section(summary, shown),
             delays_section(summary, shown),
             coaches_section(summary, shown),
             trend_section(points, by, shown, by != chosen["by"]),

@@ -81,6 +81,7 @@ class Report:
     as_of: date
     without_names: bool
     tables: list[Table] = field(default_factory=list)
+    definitions_date: date = measures.DEFINITIONS_DATE  # the definitions the figures follow
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
@@ -121,7 +122,26 @@ def build(summary: measures.Summary, *, period: Period, scope_label: str, servic
             figures,
         ),
         employment_table(summary, figures, as_of),
-        benchmarks_table(),
+        ips_quarters_table(summary, figures),
+        ips_groups_table(
+            "ips-services",
+            _("IPS par service"),
+            _("Taux d'emploi trimestriel (IPS) par service"),
+            _("Service"),
+            summary.ips_by_service,
+            figures,
+            numbered=False,
+        ),
+        ips_groups_table(
+            "ips-job-coachs",
+            _("IPS par job coach"),
+            _("Taux d'emploi trimestriel (IPS) par job coach"),
+            _("Job coach référent·e"),
+            summary.ips_by_coach,
+            figures,
+            numbered=hide,
+        ),
+        benchmarks_table(summary),
         delays_table(summary, figures),
         contacts_table(summary.employer_contacts),
         coaches_table(summary.employer_contacts, figures),
@@ -141,6 +161,15 @@ def build(summary: measures.Summary, *, period: Period, scope_label: str, servic
             _("Heures par semaine"),
             _("Emplois"),
             summary.hours,
+            figures,
+        ),
+        counts_table(
+            "employeurs",
+            _("Employeurs"),
+            _("Emplois commencés par type d'employeur (hors milieu ordinaire : EA, ESAT, SIAE)"),
+            _("Type d'employeur"),
+            _("Emplois"),
+            summary.employer_kinds,
             figures,
         ),
         retention_table(summary.retention, figures),
@@ -194,7 +223,10 @@ def employment_table(summary: measures.Summary, figures: Figures, as_of: date) -
     day = formats.date_format(as_of, "SHORT_DATE_FORMAT")
     rows = [
         figures.rate_row(
-            _("Taux d'emploi (IPS) : en emploi dans les 12 mois suivant l'entrée"), summary.employment_rate
+            _("Entrés sans emploi, en emploi dans les 12 mois (cohorte d'entrée)"), summary.entry_cohort_rate
+        ),
+        figures.rate_row(
+            _("Accompagnés sur la période, en emploi au moins un jour de la période"), summary.served_working
         ),
         figures.rate_row(_("En emploi au %(day)s") % {"day": day}, summary.working_now),
         [
@@ -203,7 +235,8 @@ def employment_table(summary: measures.Summary, figures: Figures, as_of: date) -
             Cell(None),
             Cell(None),
         ],
-        figures.rate_row(_("Emplois durables parmi les emplois commencés"), summary.durable),
+        figures.rate_row(_("Emplois durables (DGEFP) parmi les emplois commencés"), summary.durable),
+        figures.rate_row(_("Emplois de transition (DGEFP) parmi les emplois commencés"), summary.transition),
     ]
     return Table(
         "emploi",
@@ -212,17 +245,94 @@ def employment_table(summary: measures.Summary, figures: Figures, as_of: date) -
         [_("Indicateur"), _("Nombre"), _("Sur"), _("Part")],
         rows,
         note=_(
-            "Taux d'emploi : parmi les personnes entrées sur la période sans emploi, celles qui ont "
-            "occupé un emploi en milieu ordinaire (ni ESAT, ni immersion) dans les 12 mois suivant "
-            "leur entrée."
+            "Chaque taux compte des personnes. Cohorte d'entrée : parmi les personnes entrées sur la "
+            "période sans emploi, celles qui ont commencé un emploi en milieu ordinaire (ni contrat "
+            "d'insertion, ni entreprise adaptée, ESAT ou SIAE) dans les 12 mois suivant leur entrée, "
+            "de date à date ; un emploi commencé avant ou le jour de l'entrée ne compte pas. Emploi "
+            "durable : CDI, CDD ou intérim de 6 mois ou plus, titularisation, création d'entreprise ; "
+            "emploi de transition : CDD ou intérim de moins de 6 mois, contrat aidé."
         ),
     )
 
 
-def benchmarks_table() -> Table:
-    rows = [[label(name), Cell(value, PERCENT)] for _key, name, value in measures.BENCHMARKS]
+def ips_quarters_table(summary: measures.Summary, figures: Figures) -> Table:
+    rows = [
+        [
+            label(quarter.label),
+            figures.count(quarter.rate.denominator),
+            figures.count(quarter.rate.numerator),
+            figures.share(quarter.rate),
+        ]
+        for quarter in summary.ips_quarters
+    ]
     return Table(
-        "reperes", _("Repères"), _("Repères pour le taux d'emploi"), [_("Repère"), _("Taux d'emploi")], rows
+        "ips-trimestriel",
+        _("Taux IPS trimestriel"),
+        _("Taux d'emploi trimestriel (IPS)"),
+        [_("Trimestre"), _("Personnes accompagnées"), _("Ont travaillé en milieu ordinaire"), _("Taux")],
+        rows,
+        note=_(
+            "Parmi les personnes accompagnées au moins un jour du trimestre, celles qui ont travaillé "
+            "en milieu ordinaire au moins un jour du trimestre : le chiffre trimestriel que publient "
+            "les programmes IPS."
+        ),
+    )
+
+
+def ips_groups_table(key, sheet, title, heading, groups, figures: Figures, numbered: bool) -> Table:
+    """Each service or lead coach, with its quarterly rate for each quarter; coaches are numbered
+    for someone who sees figures without names."""
+    quarters = groups[0].quarters if groups else []
+    rows = [
+        [
+            label(_("Job coach %(number)s") % {"number": number} if numbered else group.label),
+            *(figures.share(quarter.rate) for quarter in group.quarters),
+        ]
+        for number, group in enumerate(groups, start=1)
+    ]
+    return Table(
+        key,
+        sheet,
+        title,
+        [heading, *(quarter.label for quarter in quarters)],
+        rows,
+        note=_(
+            "Chaque personne compte dans le service ou chez le job coach qui l'a accompagnée dans le trimestre."
+        ),
+    )
+
+
+def benchmarks_table(summary: measures.Summary) -> Table:
+    """The benchmarks comparable with this report's figures, each with its source: the IPS ones
+    when a whole quarter is shown, the French service's when the period is a whole year."""
+    comparable = {
+        "ips_quarterly": any(quarter.complete for quarter in summary.ips_quarters),
+        "served_working_year": measures.is_whole_year(summary.scope),
+    }
+    compared_to = {
+        "ips_quarterly": _("Taux d'emploi trimestriel (IPS)"),
+        "served_working_year": _("Accompagnés sur la période, en emploi au moins un jour de la période"),
+    }
+    rows = [
+        [
+            label(benchmark.label),
+            Cell(benchmark.value, PERCENT),
+            label(compared_to[benchmark.measure]),
+            label(benchmark.source),
+        ]
+        for benchmark in measures.BENCHMARKS
+        if comparable[benchmark.measure]
+    ]
+    return Table(
+        "reperes",
+        _("Repères"),
+        _("Repères publiés"),
+        [_("Repère"), _("Taux"), _("À comparer avec"), _("Source et définition")],
+        rows,
+        note=_(
+            "Un repère n'est montré qu'à côté d'un chiffre calculé de la même façon : un trimestre "
+            "complet pour les repères IPS, une année complète pour le service français."
+        ),
     )
 
 
@@ -346,9 +456,10 @@ def breakdown_table(breakdown: measures.Breakdown, figures: Figures) -> Table:
             _("Entrées"),
             _("Sorties"),
             _("En emploi"),
-            _("Taux d'emploi (IPS)"),
+            _("Entrés sans emploi : en emploi dans les 12 mois"),
         ],
         rows,
+        note=_("Personnes comptées une fois par groupe ; les entrées et les sorties comptent des parcours."),
     )
 
 

@@ -50,6 +50,7 @@ def cover(ws, report: activity.Report, organisation: str, generated_at: datetime
         (_("Du"), report.period.start),
         (_("Au"), report.period.end),
         (_("Chiffres arrêtés au"), report.as_of),
+        (_("Définitions des indicateurs en vigueur au"), report.definitions_date),
         (_("Établi le"), timezone.localtime(generated_at).replace(tzinfo=None)),
     ]
     for name, value in lines:

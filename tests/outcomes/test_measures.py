@@ -9,15 +9,15 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from filrouge.followalong.models import SupportPlace
+from filrouge.employers.models import CompanyKind
 from filrouge.followalong.retention import KEPT, LOST, SPANS, milestones
 from filrouge.journal.models import Attendance, MeetingKind
 from filrouge.organisations.models import Membership, ProgrammeType, Role, Service
 from filrouge.outcomes import measures, periods
 from filrouge.outcomes.measures import Rate, Scope
 from filrouge.pathways.models import EmploymentStatus, ExitOutcome, RqthStatus
-from filrouge.placements.models import Placement
-from filrouge.referentials.models import ContractType, JobTitle
+from filrouge.placements.models import Placement, PlacementQuerySet
+from filrouge.referentials.models import ContractType
 from tests.accounts.factories import staff
 from tests.employers.factories import CompanyFactory
 from tests.outcomes import factories as f
@@ -72,56 +72,7 @@ def test_rate_value_is_none_without_denominator():
     assert Rate(1, 4).value == 0.25
 
 
-# --- Employment rate -------------------------------------------------------------------------------
-
-
-def test_employment_rate_counts_pathways_out_of_work_at_entry_holding_a_competitive_job(world):
-    a1 = world.a1
-    two_jobs = f.pathway(a1, d(2025, 1, 20), d(2025, 2, 1))
-    f.job(two_jobs, d(2025, 4, 1))
-    f.job(two_jobs, d(2025, 6, 1), contract=ContractType.CDD_SHORT)
-    job_running_at_entry = f.pathway(a1, d(2025, 3, 1), d(2025, 3, 10), status=EmploymentStatus.NEVER_WORKED)
-    f.job(job_running_at_entry, d(2025, 1, 15))
-    job_ended_before_entry = f.pathway(a1, d(2025, 3, 1), d(2025, 3, 10))
-    f.job(job_ended_before_entry, d(2024, 6, 1), end=d(2025, 3, 9))
-    esat_worker = f.pathway(a1, d(2025, 4, 1), status=EmploymentStatus.ESAT_WORKER)
-    f.immersion(esat_worker, d(2025, 5, 1), d(2025, 5, 14))
-    f.job(esat_worker, d(2025, 6, 1), contract=ContractType.INSERTION)
-    at_risk = f.pathway(a1, d(2025, 5, 1), status=EmploymentStatus.AT_RISK)
-    f.job(at_risk, d(2025, 5, 1))
-    without_situation = f.pathway(a1, d(2025, 6, 1), situation=False)
-    f.job(without_situation, d(2025, 7, 1))
-    entered_before_period = f.pathway(a1, d(2024, 11, 1))
-    f.job(entered_before_period, d(2025, 2, 1))
-    re_enrolled = f.person(world.org_a)
-    f.pathway(a1, d(2025, 1, 10), who=re_enrolled, exit_on=d(2025, 3, 31), outcome=ExitOutcome.WITHDREW)
-    second = f.pathway(a1, d(2025, 9, 1), who=re_enrolled)
-    f.job(second, d(2025, 10, 1))
-    outsiders(world)
-
-    # Cohort: two_jobs, job_running_at_entry, job_ended_before_entry, esat_worker and the two
-    # pathways of the re-enrolled person = 6 (at_risk is in work, without_situation has no
-    # situation, entered_before_period entered in 2024). Employed: two_jobs (once),
-    # job_running_at_entry, second = 3 (an immersion and an insertion contract are not competitive).
-    assert measures.employment_rate(year_2025(world)) == Rate(3, 6)
-
-
-def test_employment_rate_looks_twelve_months_after_entry(world):
-    a1 = world.a1
-    leap = f.pathway(a1, d(2024, 2, 29))
-    f.job(leap, d(2025, 2, 28))  # add_months(29 Feb 2024, 12) = 28 Feb 2025: in
-    on_the_limit = f.pathway(a1, d(2024, 3, 1))
-    f.job(on_the_limit, d(2025, 3, 1))  # in
-    a_day_late = f.pathway(a1, d(2024, 3, 1))
-    f.job(a_day_late, d(2025, 3, 2))  # out
-    month_end = f.pathway(a1, d(2024, 8, 31))
-    f.job(month_end, d(2025, 8, 31))  # in
-    two_years = Scope(world.org_a.pk, (a1.pk,), d(2024, 1, 1), d(2025, 12, 31))
-    assert measures.employment_rate(two_years) == Rate(3, 4)
-    # Up to as_of only: on 31 December 2024 none of those jobs had begun.
-    assert measures.employment_rate(Scope(world.org_a.pk, (a1.pk,), d(2024, 1, 1), d(2024, 12, 31))) == Rate(
-        0, 4
-    )
+# --- Share working on a day (the employment rates: test_employment.py) -----------------------------
 
 
 def _working_set(world):
@@ -357,9 +308,9 @@ def test_jobs_started_durable_contract_types_and_hours(world):
     f.job(pathway, d(2025, 2, 1), contract=ContractType.CDD_LONG, hours=15)  # durable
     f.job(pathway, d(2025, 3, 1), contract=ContractType.CDD_SHORT, hours=24)
     f.job(
-        pathway, d(2025, 4, 1), contract=ContractType.TEMPORARY, planned_end=d(2025, 10, 1), hours=25
-    )  # 6 months
-    f.job(pathway, d(2025, 4, 1), contract=ContractType.TEMPORARY, planned_end=d(2025, 9, 30), hours=34)
+        pathway, d(2025, 4, 1), contract=ContractType.TEMPORARY, planned_end=d(2025, 9, 30), hours=25
+    )  # 6 months de date à date (1 April to 30 September): durable
+    f.job(pathway, d(2025, 4, 1), contract=ContractType.TEMPORARY, planned_end=d(2025, 9, 29), hours=34)
     f.job(pathway, d(2025, 5, 1), contract=ContractType.INSERTION, hours=35)
     f.job(pathway, d(2024, 12, 15))  # started before the period
     f.immersion(pathway, d(2025, 6, 1), d(2025, 6, 10))  # not a job
@@ -368,6 +319,7 @@ def test_jobs_started_durable_contract_types_and_hours(world):
 
     assert measures.jobs_started(scope) == 6
     assert measures.durable(scope) == Rate(3, 6)
+    assert measures.transition(scope) == Rate(2, 6)  # the short CDD and the mission of 29 September
     assert {c.key: c.count for c in measures.contract_types(scope)} == dict.fromkeys(
         ContractType.values, 0
     ) | {
@@ -388,16 +340,18 @@ def test_jobs_started_durable_contract_types_and_hours(world):
 @pytest.mark.parametrize(
     ("started", "planned_end", "durable"),
     [
-        (d(2025, 8, 31), d(2026, 2, 28), True),  # 31 August + 6 months = 28 February
+        (d(2025, 8, 31), d(2026, 2, 28), True),  # no 31 February: six months end on the 28th
         (d(2025, 8, 31), d(2026, 2, 27), False),
         (d(2023, 8, 31), d(2024, 2, 29), True),  # leap year: 29 February
         (d(2023, 8, 31), d(2024, 2, 28), False),
-        (d(2024, 2, 29), d(2024, 8, 29), True),
-        (d(2024, 2, 29), d(2024, 8, 28), False),
+        (d(2024, 2, 29), d(2024, 8, 28), True),  # the day before 29 August
+        (d(2024, 2, 29), d(2024, 8, 27), False),
         (d(2025, 3, 31), d(2025, 9, 30), True),  # 30 September is the last day
         (d(2025, 3, 31), d(2025, 9, 29), False),
-        (d(2025, 1, 15), d(2025, 7, 15), True),
-        (d(2025, 1, 15), d(2025, 7, 14), False),
+        (d(2025, 1, 15), d(2025, 7, 14), True),
+        (d(2025, 1, 15), d(2025, 7, 13), False),
+        (d(2025, 3, 1), d(2025, 8, 31), True),  # 1 March to 31 August
+        (d(2025, 3, 1), d(2025, 8, 30), False),
         (d(2025, 1, 15), d(2026, 1, 1), True),
     ],
 )
@@ -413,9 +367,21 @@ def test_with_durable_agrees_with_is_durable_for_every_contract_and_kind(world):
     jobs = [f.job(pathway, d(2025, 1, 1), contract=contract) for contract in ContractType]
     jobs.append(f.job(pathway, d(2025, 1, 1), contract=ContractType.TEMPORARY))  # no planned end
     jobs.append(f.immersion(pathway, d(2025, 1, 1), d(2025, 1, 20)))
+    for kind in CompanyKind:
+        jobs.append(
+            f.job(pathway, d(2025, 1, 1), company=CompanyFactory(organisation=world.org_a, kind=kind))
+        )
     annotated = dict(Placement.objects.with_durable().values_list("pk", "durable"))
     assert {job.pk: job.is_durable for job in jobs} == {job.pk: annotated[job.pk] for job in jobs}
-    assert sum(annotated.values()) == 2  # CDI and CDD of 6 months or more
+    # CDI, CDD of 6 months or more, tenure, business creation, and CDIs at an ordinary employer
+    # and at an EA; a CDI in an ESAT or an SIAE is no exit into employment.
+    assert sum(annotated.values()) == 6
+    transition = set(
+        Placement.objects.filter(PlacementQuerySet.transition_condition()).values_list("pk", flat=True)
+    )
+    assert {job.pk for job in jobs if job.employment_outcome == "transition"} == transition
+    # The short CDD, the subsidised contract, the two missions and the work-study without end.
+    assert len(transition) == 5
 
 
 # --- Retention -------------------------------------------------------------------------------------
@@ -424,16 +390,17 @@ def test_with_durable_agrees_with_is_durable_for_every_contract_and_kind(world):
 def test_retention_counts_the_milestones_that_fell_due_in_the_period(world):
     pathway = f.pathway(world.a1, d(2024, 1, 1))
     jobs = [
-        f.job(pathway, d(2025, 1, 1)),  # r1: 13 w on 2 April, 6 m on 1 July: kept
-        f.job(pathway, d(2024, 12, 1), end=d(2025, 2, 1)),  # r2: lost at 13 w (2 March), 6 m, 12 m (1 Dec)
-        f.job(pathway, d(2024, 9, 1)),  # r3: 13 w in 2024; 6 m (1 March) and 12 m (1 September) kept
+        # Milestones fall on the last day of each span, de date à date.
+        f.job(pathway, d(2025, 1, 1)),  # r1: 13 w on 1 April, 6 m on 30 June, 12 m on 31 December: kept
+        f.job(pathway, d(2024, 12, 1), end=d(2025, 2, 1)),  # r2: lost at 13 w (1 March), 6 m, 12 m (30 Nov)
+        f.job(pathway, d(2024, 9, 1)),  # r3: 13 w in 2024; 6 m (28 February) and 12 m (31 August) kept
         f.job(pathway, d(2025, 11, 1)),  # r4: nothing due in 2025
-        f.job(pathway, d(2024, 10, 2)),  # r5: 13 w on 1 January 2025, 6 m, 12 m kept
+        f.job(pathway, d(2024, 10, 2)),  # r5: 13 w on 31 December 2024 (before); 6 m, 12 m kept
         f.job(
             pathway, d(2024, 8, 31), end=d(2025, 2, 28)
-        ),  # r6: 6 m on 28 February (kept, its last day); 12 m lost
-        f.job(pathway, d(2024, 5, 1), end=d(2025, 4, 30)),  # r7: 12 m on 1 May 2025 lost
-        f.job(pathway, d(2024, 10, 1)),  # r8: 13 w on 31 December 2024, before the period
+        ),  # r6: 6 m on 28 February (kept, its last day); 12 m (30 August) lost
+        f.job(pathway, d(2024, 5, 1), end=d(2025, 4, 30)),  # r7: 12 m on 30 April 2025, its last day: kept
+        f.job(pathway, d(2024, 10, 1)),  # r8: 13 w on 30 December 2024, before the period
     ]
     f.immersion(pathway, d(2025, 1, 1), d(2025, 1, 20))  # no milestones
     outsiders(world)
@@ -441,7 +408,7 @@ def test_retention_counts_the_milestones_that_fell_due_in_the_period(world):
 
     figures = {r.key: r.rate for r in measures.retention(scope)}
 
-    assert figures == {"13_weeks": Rate(2, 3), "6_months": Rate(5, 6), "12_months": Rate(3, 6)}
+    assert figures == {"13_weeks": Rate(1, 2), "6_months": Rate(5, 6), "12_months": Rate(5, 7)}
     # The same, read job by job with the follow-along's own rule.
     for span in SPANS:
         due = [
@@ -547,10 +514,10 @@ def test_a_coach_scope_counts_only_the_pathways_they_lead(world):
     f.job(theirs, d(2025, 3, 1))
     f.job(theirs, d(2025, 4, 1))
     scope = year_2025(world, coach=coach)
-    assert measures.employment_rate(scope) == Rate(1, 2)
+    assert measures.entry_cohort_rate(scope) == Rate(1, 2)
     assert measures.flows(scope).entries == 2
     assert measures.jobs_started(scope) == 1
-    assert measures.employment_rate(year_2025(world)) == Rate(2, 3)
+    assert measures.entry_cohort_rate(year_2025(world)) == Rate(2, 3)
 
 
 def test_services_outside_the_scope_and_other_organisations_are_never_counted(world):
@@ -560,22 +527,23 @@ def test_services_outside_the_scope_and_other_organisations_are_never_counted(wo
         f.employer_contact(world.users[coach], d(2025, 3, 5), who=pathway.person)
     summary = measures.summary(year_2025(world))
     assert (summary.flows.supported, summary.flows.entries, summary.flows.exits) == (0, 0, 0)
-    assert (summary.employment_rate, summary.jobs_started, summary.employer_contacts.total) == (
+    assert (summary.entry_cohort_rate, summary.jobs_started, summary.employer_contacts.total) == (
         Rate(0, 0),
         0,
         0,
     )
+    assert all(q.rate == Rate(0, 0) for q in summary.ips_quarters)
     assert summary.first_employer_contact.cohort == 0
     assert all(r.rate == Rate(0, 0) for r in summary.retention)
     # The scope of A2 sees its own.
     a2 = measures.summary(year_2025(world, world.a2))
-    assert (a2.flows.supported, a2.employment_rate) == (2, Rate(1, 2))
+    assert (a2.flows.supported, a2.entry_cohort_rate) == (2, Rate(1, 2))
 
 
 def test_a_scope_without_services_counts_nothing(world):
     f.pathway(world.a1, d(2025, 3, 1))
     summary = measures.summary(Scope.of([], periods.year(2025)))
-    assert (summary.flows.supported, summary.employment_rate, summary.employer_contacts.coaches) == (
+    assert (summary.flows.supported, summary.entry_cohort_rate, summary.employer_contacts.coaches) == (
         0,
         Rate(0, 0),
         0,
@@ -628,53 +596,7 @@ def test_trend_refuses_an_unknown_step(world):
         measures.trend(year_2025(world), by="week")
 
 
-# --- Fidelity evidence -----------------------------------------------------------------------------
-
-
-def test_fidelity_evidence(world):
-    a1, coach = world.a1, world.users["coach"]
-    titles = list(JobTitle.objects.order_by("pk")[:2])
-    company = CompanyFactory(organisation=world.org_a)
-    new = f.pathway(a1, d(2025, 9, 20), d(2025, 10, 1), coach=coach)
-    f.employer_contact(coach, d(2025, 10, 11), who=new.person)  # face to face, 10 days
-    j1 = f.job(new, d(2025, 11, 15), job_title=titles[0], company=company)
-    f.job(new, d(2025, 12, 10), job_title=titles[1], company=company, contract=ContractType.INSERTION)  # j2
-    old = f.pathway(a1, d(2024, 1, 1), coach=coach)
-    j3 = f.job(old, d(2024, 6, 1))
-    f.job(old, d(2024, 1, 1), end=d(2025, 6, 1))  # j4: ended
-    j5 = f.job(old, d(2024, 10, 1))
-    f.job(old, d(2024, 12, 31))  # j6: twelve months exactly, never followed
-    f.pathway(a1, d(2024, 5, 1))
-    f.support(j1, d(2025, 12, 5), by=coach)  # face to face at work
-    f.support(j3, d(2025, 11, 1), by=coach, face_to_face=False)  # by phone
-    f.support(j5, d(2025, 11, 30), by=coach, place=SupportPlace.ELSEWHERE)
-    for kind in (MeetingKind.OFFICE, MeetingKind.PHONE, MeetingKind.HOME_VISIT, MeetingKind.WORKPLACE):
-        f.meeting(old, d(2025, 5, 1), kind=kind)
-    f.meeting(old, d(2025, 5, 2), kind=MeetingKind.EMPLOYER, attendance=Attendance.ABSENT)  # not held
-    f.meeting(old, d(2024, 5, 2), kind=MeetingKind.EMPLOYER)  # before the period
-    outsiders(world)
-
-    evidence = measures.fidelity_evidence(year_2025(world))
-
-    assert (evidence.coaches, evidence.mean_caseload) == (1, 3.0)  # new, old and the third pathway
-    assert (evidence.first_face_to_face_median_days, evidence.first_face_to_face_within_30) == (
-        10,
-        Rate(1, 1),
-    )
-    assert evidence.face_to_face_per_coach_week == pytest.approx(1 / (365 / 7))
-    assert (evidence.jobs, evidence.distinct_job_titles, evidence.distinct_employers) == (2, 2, 1)
-    assert evidence.competitive_jobs == Rate(1, 2)
-    # Ongoing on 31 December for a month or more (from 30 November): j1, j3, j5, j6; a face-to-face
-    # contact since 30 November: j1, j5.
-    assert evidence.follow_along_monthly == Rate(2, 4)
-    # Held 12 months or more: j3, j5, j6; a contact since 30 September: j3, j5.
-    assert evidence.follow_along_over_a_year == Rate(2, 3)
-    # Held meetings: 4, of which home visit and workplace; support contacts: 3, of which j1 (at
-    # work) and j5 (elsewhere).
-    assert evidence.meetings_outside_office == Rate(2 + 2, 4 + 3)
-
-
-# --- Speed: a number of queries that does not grow with the data ---------------------------------
+# --- Query counts (the fidelity evidence itself: test_fidelity_evidence.py) ------------------------
 
 
 def _family(world, index: int):
@@ -740,7 +662,9 @@ def test_the_summary_holds_the_single_measures(world):
     scope = year_2025(world)
     summary = measures.summary(scope)
     assert summary.flows == measures.flows(scope)
-    assert summary.employment_rate == measures.employment_rate(scope)
+    assert summary.entry_cohort_rate == measures.entry_cohort_rate(scope)
+    assert summary.ips_quarters == measures.ips_quarterly_rates(scope)
+    assert summary.served_working == measures.served_and_working(scope, scope.start, scope.as_of)
     assert summary.working_now == measures.working_now(scope)
     assert summary.first_face_to_face_employer_contact == measures.first_employer_contact(
         scope, face_to_face=True
@@ -750,7 +674,11 @@ def test_the_summary_holds_the_single_measures(world):
         measures.first_job(scope),
     )
     assert summary.employer_contacts == measures.employer_contacts(scope)
-    assert (summary.jobs_started, summary.durable) == (measures.jobs_started(scope), measures.durable(scope))
+    assert (summary.jobs_started, summary.durable, summary.transition) == (
+        measures.jobs_started(scope),
+        measures.durable(scope),
+        measures.transition(scope),
+    )
     assert (summary.contract_types, summary.hours) == (measures.contract_types(scope), measures.hours(scope))
     assert summary.retention == measures.retention(scope)
     assert summary.breakdowns == [measures.breakdown(scope, dimension) for dimension in measures.DIMENSIONS]

@@ -184,15 +184,33 @@ def test_the_numbers_on_the_page_are_those_of_the_measures(client, world, data):
     assert f"Personnes accompagnées sur la période {flows.supported} " in text
     assert f"Entrées {flows.entries} " in text
     assert f"Sorties {flows.exits} " in text
-    assert f"Taux d'emploi (IPS) {percent(expected.employment_rate.value)} " in text
+    last = expected.ips_quarters[-1]
+    assert f"Taux d'emploi trimestriel (IPS) {percent(last.rate.value)} " in text
+    for quarter in expected.ips_quarters:
+        rate = quarter.rate
+        assert f"{quarter.period.label} {rate.denominator} {rate.numerator} {percent(rate.value)} " in text
+    cohort = expected.entry_cohort_rate
+    assert f"Entrés sans emploi, en emploi dans les 12 mois {percent(cohort.value)} " in text
     assert f"Emplois commencés sur la période {expected.jobs_started} " in text
     assert f"Contacts employeurs {expected.employer_contacts.total} " in text
     for point in trend:
         assert f"{point.period.label} {point.entries} {point.exits} {point.employer_contacts} " in text
     for row in next(b for b in expected.breakdowns if b.dimension == "service").rows:
         assert f"{row.label} {row.supported} {row.entries} {row.exits} {row.employed} " in text
-    for _key, label, value in measures.BENCHMARKS:
-        assert f"{label} : {percent(value)}" in text
+    # Each benchmark beside its own figure, with its source: the IPS ones beside the quarters,
+    # the French service's beside the year's figure (2025 is a whole year).
+    for benchmark in measures.BENCHMARKS:
+        assert f"{benchmark.label} : {percent(benchmark.value)}" in text
+        assert f"{benchmark.label} : {benchmark.source}" in text
+    assert "Définitions des indicateurs en vigueur au 6 décembre 2026" in text
+
+
+def test_no_benchmark_stands_beside_an_incomplete_quarter_or_a_part_of_a_year(client, world, data):
+    response = get(client, world.users["head_of_service"], periode="dates", du="2025-02-15", au="2025-05-10")
+    text = text_of(response)
+    for benchmark in measures.BENCHMARKS:
+        assert str(benchmark.label) not in text
+    assert "pas de repère pour un trimestre incomplet" in text
 
 
 def test_the_quarterly_trend_is_the_measures_by_quarter(client, world, data):

@@ -10,10 +10,13 @@ from filrouge.outcomes.measures import (
     Delay,
     EmployerContacts,
     Flows,
+    GroupQuarters,
+    QuarterRate,
     Rate,
     Retention,
     Summary,
 )
+from filrouge.outcomes.measures.employment import quarters_of
 
 
 def summary(scope: measures.Scope, coach_names=("Camille Coach", "Dominique Coach")) -> Summary:
@@ -37,7 +40,29 @@ def summary(scope: measures.Scope, coach_names=("Camille Coach", "Dominique Coac
             mean_duration_days=201.5,
             median_duration_days=190.0,
         ),
-        employment_rate=Rate(5, 12),
+        ips_quarters=[
+            QuarterRate(quarter, rate, quarter.kind == "quarter")
+            for quarter, rate in zip(
+                quarters_of(scope),
+                [Rate(14, 33), Rate(16, 35), Rate(3, 31), Rate(15, 30)],
+                strict=False,
+            )
+        ],
+        ips_by_service=[
+            GroupQuarters(
+                "1", "A1", [QuarterRate(q, Rate(14, 33), q.kind == "quarter") for q in quarters_of(scope)]
+            )
+        ],
+        ips_by_coach=[
+            GroupQuarters(
+                str(number), name, [QuarterRate(q, rate, q.kind == "quarter") for q in quarters_of(scope)]
+            )
+            for number, (name, rate) in enumerate(
+                zip(coach_names, [Rate(12, 20), Rate(2, 13)], strict=True), start=1
+            )
+        ],
+        served_working=Rate(21, 42),
+        entry_cohort_rate=Rate(5, 12),
         working_now=Rate(11, 30),
         first_employer_contact=Delay(12, 10, 21.0, 24.3, Rate(8, 12)),
         first_face_to_face_employer_contact=Delay(12, 9, 25.0, 27.0, Rate(6, 12)),
@@ -54,7 +79,12 @@ def summary(scope: measures.Scope, coach_names=("Camille Coach", "Dominique Coac
         ),
         jobs_started=9,
         durable=Rate(6, 9),
+        transition=Rate(3, 9),
         contract_types=[Count("cdi", "CDI", 6), Count("cdd_short", "CDD de moins de 6 mois", 3)],
+        employer_kinds=[
+            Count("ordinary", "Employeur ordinaire", 8),
+            Count("ea", "Entreprise adaptée (EA)", 1),
+        ],
         hours=[Count("under_15", "Moins de 15 h", 2), Count("35_and_more", "35 h et plus", 7)],
         retention=[
             Retention("13_weeks", "13 semaines", Rate(7, 8)),

@@ -35,13 +35,29 @@ def test_figures_are_the_summarys_own():
     assert values(flows, "Personnes accompagnées sur la période") == [42]
     assert values(flows, "Part des parcours en cours qui sont actifs") == [27 / 30]
     assert values(flows, "Durée moyenne des parcours sortis (jours)") == [201.5]
-    assert values(
-        built.table("emploi"), "Taux d'emploi (IPS) : en emploi dans les 12 mois suivant l'entrée"
-    ) == [
+    employment = built.table("emploi")
+    assert values(employment, "Entrés sans emploi, en emploi dans les 12 mois (cohorte d'entrée)") == [
         5,
         12,
         5 / 12,
     ]
+    assert values(employment, "Accompagnés sur la période, en emploi au moins un jour de la période") == [
+        21,
+        42,
+        0.5,
+    ]
+    assert values(employment, "Emplois de transition (DGEFP) parmi les emplois commencés") == [3, 9, 3 / 9]
+    assert values(built.table("ips-trimestriel"), "T2 2025") == [35, 16, 16 / 35]
+    assert values(built.table("employeurs"), "Entreprise adaptée (EA)") == [1]
+    assert built.definitions_date == measures.DEFINITIONS_DATE
+    assert built.table("ips-job-coachs").columns == [
+        "Job coach référent·e",
+        "T1 2025",
+        "T2 2025",
+        "T3 2025",
+        "T4 2025",
+    ]
+    assert values(built.table("ips-job-coachs"), "Dominique Coach") == [2 / 13] * 4
     assert values(built.table("delais"), "Premier emploi") == [12, 5, 120.0, 130.0, 0, 0.0]
     assert values(built.table("maintien"), "6 mois") == [5, 7, 5 / 7]
     assert values(built.table("job-coachs"), "Dominique Coach") == [3, 10, 2, 1, 0.04, 0.02]
@@ -49,8 +65,21 @@ def test_figures_are_the_summarys_own():
     assert built.as_of == date(2025, 12, 31)
 
 
-def test_the_benchmarks_are_shown_beside_the_rate():
-    assert [row[1].value for row in report(hide=False).table("reperes").rows] == [0.41, 0.50, 0.50]
+def test_the_benchmarks_are_shown_with_their_source_beside_a_figure_computed_the_same_way():
+    rows = report(hide=False).table("reperes").rows
+    assert [(row[1].value, row[2].value) for row in rows] == [
+        (0.41, "Taux d'emploi trimestriel (IPS)"),
+        (0.50, "Taux d'emploi trimestriel (IPS)"),
+        (0.50, "Accompagnés sur la période, en emploi au moins un jour de la période"),
+    ]
+    assert all("IPS" in row[3].value or "Messidor" in row[3].value for row in rows)
+
+
+def test_no_benchmark_for_a_part_of_a_year_without_a_whole_quarter():
+    part = measures.Scope(1, (1,), date(2025, 2, 15), date(2025, 5, 10))
+    built = activity.build(fakes.summary(part), period=PERIOD, scope_label="A1", services=["A1"], hide=False)
+    assert built.table("reperes").rows == []
+    assert [row[0].value for row in built.table("ips-trimestriel").rows][0].endswith("(incomplet)")
 
 
 def test_for_a_funder_small_counts_and_what_is_built_on_them_are_hidden():
@@ -75,6 +104,7 @@ def test_for_a_funder_job_coaches_are_numbered_not_named():
     assert not any("Coach" in text for text in texts)
     assert [row[0].value for row in built.table("job-coachs").rows] == ["Job coach 1", "Job coach 2"]
     assert [row[0].value for row in built.table("repartition-coach").rows] == ["Job coach 1", "Job coach 2"]
+    assert values(built.table("ips-job-coachs"), "Job coach 2") == ["< 5"] * 4
     assert values(built.table("job-coachs"), "Job coach 2") == ["< 5", 10, 2, 1, 0.04, 0.02]
 
 

@@ -120,8 +120,8 @@ def test_a_head_of_service_sees_the_summarys_numbers_in_the_three_forms(client, 
     )
     check_row(forms, "sorties", "Sorties", "Formation", ["1"], [1])
     # Employment
-    rate = summary.employment_rate
-    name = "Taux d'emploi (IPS) : en emploi dans les 12 mois suivant l'entrée"
+    rate = summary.entry_cohort_rate
+    name = "Entrés sans emploi, en emploi dans les 12 mois (cohorte d'entrée)"
     check_row(
         forms,
         "emploi",
@@ -131,12 +131,31 @@ def test_a_head_of_service_sees_the_summarys_numbers_in_the_three_forms(client, 
         [rate.numerator, rate.denominator, pytest.approx(rate.value)],
     )
     assert rate.numerator == 3
+    assert any(quarter.rate.denominator for quarter in summary.ips_quarters)
+    for quarter in summary.ips_quarters:
+        rate = quarter.rate
+        if not rate.denominator:
+            continue
+        check_row(
+            forms,
+            "ips-trimestriel",
+            "Taux IPS trimestriel",
+            quarter.period.label if quarter.complete else f"{quarter.period.label} (incomplet)",
+            [str(rate.denominator), str(rate.numerator), percent(rate)],
+            [rate.denominator, rate.numerator, pytest.approx(rate.value)],
+        )
+    page, pdf_text, book = forms
+    assert "Définitions des indicateurs en vigueur au 6 décembre 2026" in pdf_text
+    assert (
+        sheet_row(book, "Rapport", "Définitions des indicateurs en vigueur au")[1].value.date()
+        == measures.DEFINITIONS_DATE
+    )
     durable = summary.durable
     check_row(
         forms,
         "emploi",
         "Emploi",
-        "Emplois durables parmi les emplois commencés",
+        "Emplois durables (DGEFP) parmi les emplois commencés",
         [str(durable.numerator), str(durable.denominator), percent(durable)],
         [durable.numerator, durable.denominator, pytest.approx(durable.value)],
     )
@@ -213,8 +232,8 @@ def test_a_funder_sees_the_same_numbers_with_small_counts_hidden_in_the_three_fo
     check_row(forms, "activite", "Activité", "Sorties", [HIDDEN], [HIDDEN])
     exits = sheet_row(book, "Activité", "Sorties")[1]
     assert exits.data_type == "s"
-    rate = summary.employment_rate
-    name = "Taux d'emploi (IPS) : en emploi dans les 12 mois suivant l'entrée"
+    rate = summary.entry_cohort_rate
+    name = "Entrés sans emploi, en emploi dans les 12 mois (cohorte d'entrée)"
     check_row(forms, "emploi", "Emploi", name, [HIDDEN, str(rate.denominator), HIDDEN], [HIDDEN, 8, HIDDEN])
     check_row(forms, "contrats", "Contrats", "CDI", [HIDDEN], [HIDDEN])
     contacts = summary.employer_contacts
