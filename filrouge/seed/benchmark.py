@@ -34,6 +34,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from filrouge.accounts.models import User
+from filrouge.core.dates import span_end
 from filrouge.core.text import fold
 from filrouge.employers.models import (
     Company,
@@ -114,7 +115,11 @@ FINISHED = [
     (phases("referral intake job_search in_employment exit"), 6),
     (phases("referral intake profile job_search in_employment exit"), 6),
 ]
-EMPLOYMENT_OUTCOMES = [ExitOutcome.DURABLE_EMPLOYMENT, ExitOutcome.OTHER_EMPLOYMENT, ExitOutcome.TRAINING]
+EMPLOYMENT_OUTCOMES = [
+    ExitOutcome.DURABLE_EMPLOYMENT,
+    ExitOutcome.TRANSITION_EMPLOYMENT,
+    ExitOutcome.TRAINING,
+]
 OTHER_OUTCOMES = [outcome for outcome in ExitOutcome if outcome not in EMPLOYMENT_OUTCOMES]
 PARTNERS = [
     ("France Travail agence {n}", "Conseiller·ère à l'emploi", ContactKind.REFERRING_PARTNER),
@@ -530,12 +535,11 @@ CONTRACTS = [
     ((ContractType.OTHER, (60, 365)), 3),
 ]
 DURABLE_CONTRACTS = [((ContractType.CDI, None), 7), ((ContractType.CDD_LONG, (184, 540)), 3)]
-OTHER_CONTRACTS = [
+# The jobs behind an exit into transition employment (DGEFP): short contracts, subsidised ones.
+TRANSITION_CONTRACTS = [
     ((ContractType.CDD_SHORT, (30, 175)), 4),
-    ((ContractType.TEMPORARY, (14, 365)), 3),
+    ((ContractType.TEMPORARY, (14, 175)), 3),
     ((ContractType.SUBSIDISED, (184, 730)), 2),
-    ((ContractType.INSERTION, (120, 720)), 2),
-    ((ContractType.WORK_STUDY, (365, 730)), 1),
 ]
 HOURS = [
     (8, 2),
@@ -621,7 +625,7 @@ def fixed_term(contract: ContractType, start: int, planned: int) -> ContractType
     """A CDD is short or long by its planned length: six months or more is long."""
     if contract not in (ContractType.CDD_SHORT, ContractType.CDD_LONG):
         return contract
-    long_from = domain.add_months(date.fromordinal(start), DURABLE_MONTHS).toordinal()
+    long_from = span_end(date.fromordinal(start), months=DURABLE_MONTHS).toordinal()
     return ContractType.CDD_LONG if planned >= long_from else ContractType.CDD_SHORT
 
 
@@ -641,7 +645,7 @@ class HistoryWriter:
             for name, table in {
                 "contracts": CONTRACTS,
                 "durable": DURABLE_CONTRACTS,
-                "other": OTHER_CONTRACTS,
+                "transition": TRANSITION_CONTRACTS,
                 "hours": HOURS,
                 "disclosures": DISCLOSURES,
                 "prospecting": PROSPECTING,
@@ -881,10 +885,11 @@ class HistoryWriter:
             table = "contracts"
         elif following == Phase.EXIT:
             outcome = enrolment.exit_outcome
-            table = {ExitOutcome.DURABLE_EMPLOYMENT: "durable", ExitOutcome.OTHER_EMPLOYMENT: "other"}.get(
-                outcome, "contracts"
-            )
-            if outcome not in (ExitOutcome.DURABLE_EMPLOYMENT, ExitOutcome.OTHER_EMPLOYMENT):
+            table = {
+                ExitOutcome.DURABLE_EMPLOYMENT: "durable",
+                ExitOutcome.TRANSITION_EMPLOYMENT: "transition",
+            }.get(outcome, "contracts")
+            if outcome not in (ExitOutcome.DURABLE_EMPLOYMENT, ExitOutcome.TRANSITION_EMPLOYMENT):
                 ended = stop  # left for a training
         else:
             table = "contracts"
@@ -908,6 +913,16 @@ class HistoryWriter:
             contract, planned = ContractType.CDI, None  # still held: the contract became permanent
         if planned is not None:
             contract = fixed_term(contract, start, planned)
+        transition_exit = (
+            following == Phase.EXIT and enrolment.exit_outcome == ExitOutcome.TRANSITION_EMPLOYMENT
+        )
+        if (
+            transition_exit
+            and planned >= span_end(date.fromordinal(start), months=DURABLE_MONTHS).toordinal()
+        ):
+            # Held up to the exit, a short contract reached 6 months: a contrat aidé, so that the
+            # exit stays coherent with its job (pathways.exits).
+            contract = ContractType.SUBSIDISED
         company = company if company and rng.random() < 0.5 else rng.choice(self.companies)
         return self.placement(
             enrolment,

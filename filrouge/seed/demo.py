@@ -31,6 +31,13 @@ from filrouge.workshops.built_in import load_built_in_types
 from filrouge.workshops.models import WorkshopType
 
 DEMO_PASSWORD = "Filrouge-demo-2026"  # noqa: S105  (printed to the demo user on purpose)
+# Roles held part time, by (email, role): (time share, share of that time on employment services).
+# Thomas Girard heads the supported-employment service half time and coaches the RSA service the
+# other half, mostly on employment (the rest: the social side of the RSA support).
+PART_TIME = {
+    ("chef@trait-union.example", Role.HEAD_OF_SERVICE): (50, 100),
+    ("chef@trait-union.example", Role.COACH): (50, 90),
+}
 
 
 @dataclass(frozen=True)
@@ -108,46 +115,63 @@ def seed_demo() -> list[dict]:
     ensure_reference_data()
     rows = []
     for number, spec in enumerate(ORGANISATIONS):
-        organisation, _ = Organisation.objects.get_or_create(
-            siret=spec["siret"],
-            defaults={key: spec[key] for key in ("name", "address", "postal_code", "city")},
-        )
-        services = [
-            Service.objects.get_or_create(
+        # One organisation at a time, whole or not at all: an exit into employment waits for its
+        # job (see demo_people.Leaving), and must not be left waiting by a run that fails.
+        with transaction.atomic():
+            rows += seed_organisation(number, spec)
+    return rows
+
+
+def seed_organisation(number: int, spec: dict) -> list[dict]:
+    """One organisation of the demo: its services, accounts, people and everything around them."""
+    rows = []
+    organisation, _ = Organisation.objects.get_or_create(
+        siret=spec["siret"],
+        defaults={key: spec[key] for key in ("name", "address", "postal_code", "city")},
+    )
+    services = [
+        Service.objects.get_or_create(
+            organisation=organisation,
+            name=name,
+            defaults={"programme_type": programme, "postal_code": postal_code, "city": city},
+        )[0]
+        for name, programme, postal_code, city in spec["services"]
+    ]
+    for account in spec["accounts"]:
+        email = f"{account.local_part}@{spec['domain']}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=account.full_name,
                 organisation=organisation,
-                name=name,
-                defaults={"programme_type": programme, "postal_code": postal_code, "city": city},
-            )[0]
-            for name, programme, postal_code, city in spec["services"]
-        ]
-        for account in spec["accounts"]:
-            email = f"{account.local_part}@{spec['domain']}"
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    full_name=account.full_name,
-                    organisation=organisation,
-                )
-            for role, index in account.roles:
-                service = services[index] if index is not None else None
-                Membership.objects.get_or_create(user=user, role=role, service=service)
-                rows.append(
-                    {
-                        "organisation": organisation.name,
-                        "service": service.name if service else "—",
-                        "role": role.label,
-                        "email": email,
-                        "password": DEMO_PASSWORD,
-                    }
-                )
-        seed_people(organisation, services, spec["domain"], seed=2026 + number)
-        seed_casework(services, seed=2026 + number)
-        seed_employment(organisation, services, spec["domain"], seed=2026 + number)
-        head = Membership.objects.filter(service=services[0], role=Role.HEAD_OF_SERVICE).first()
-        if head is not None:
-            seed_fidelity(services, head.user, seed=2026 + number)
+            )
+        for role, index in account.roles:
+            service = services[index] if index is not None else None
+            time_share, employment_share = PART_TIME.get((email, role), (100, 100))
+            Membership.objects.get_or_create(
+                user=user,
+                role=role,
+                service=service,
+                defaults={"time_share": time_share, "employment_services_share": employment_share},
+            )
+            rows.append(
+                {
+                    "organisation": organisation.name,
+                    "service": service.name if service else "—",
+                    "role": role.label,
+                    "email": email,
+                    "password": DEMO_PASSWORD,
+                }
+            )
+    planned = seed_people(organisation, services, spec["domain"], seed=2026 + number)
+    leaving = frozenset(pk for pk, plan in planned.items() if plan.leaving)
+    seed_casework(services, seed=2026 + number, leaving=leaving)
+    seed_employment(organisation, services, spec["domain"], seed=2026 + number, planned=planned)
+    head = Membership.objects.filter(service=services[0], role=Role.HEAD_OF_SERVICE).first()
+    if head is not None:
+        seed_fidelity(services, head.user, seed=2026 + number)
     return rows
 
 

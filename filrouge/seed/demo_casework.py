@@ -92,7 +92,10 @@ def held_at(day, moment):
     return starts if starts <= timezone.now() else at(day, time(0, 0))
 
 
-def seed_casework(services, seed: int) -> None:
+def seed_casework(services, seed: int, leaving=frozenset()) -> None:
+    """The case work of the current pathways of each service that has no meeting yet. `leaving`:
+    ids of pathways whose exit into employment is still to record (demo_people.Leaving): they
+    have finished, like the other exited pathways."""
     for index, service in enumerate(services):
         if Meeting.objects.filter(enrolment__service=service).exists():
             continue
@@ -101,7 +104,10 @@ def seed_casework(services, seed: int) -> None:
             Membership.objects.active().filter(service=service, role=Role.PSYCHOLOGIST).users().first()
         )
         current = list(
-            Enrolment.objects.current().filter(service=service).select_related("person", "primary_coach")
+            Enrolment.objects.current()
+            .filter(service=service)
+            .exclude(pk__in=leaving)
+            .select_related("person", "primary_coach")
         )
         with transaction.atomic():
             cvs = 0

@@ -6,7 +6,11 @@ Made up like the rest of the demo. The experiences in work follow the pathways t
 it), an immersion over an "access to employment" phase, a job that ends sends the person back
 to job search. Where the stories lack one of the retention stories the demo shows (a job lost
 at the end of its two-month trial period, a job kept more than a year), it is added through the
-pathway domain functions. Rows are written one by one with `full_clean()` then `save()` (the
+pathway domain functions. Some stories name their job (`JOB_STORIES`: an insertion contract in
+an ACI, an adapted company after a renewed immersion, a civil-service tenure, a business of
+one's own, the jobs behind exits into employment); the others are drawn. An exit into
+employment is recorded here, through `pathways.domain.record_exit`, once its job exists
+(`demo_people.Leaving`). Rows are written one by one with `full_clean()` then `save()` (the
 audit trail follows saves); dates count back from today and a seeded generator draws the rest,
 so every run tells the same stories. An organisation that already has companies is left alone:
 loading the demo twice adds nothing.
@@ -23,6 +27,7 @@ from django.db.models import Q
 from django.template import engines
 from weasyprint import HTML
 
+from filrouge.core.dates import add_months, span_end
 from filrouge.core.text import fold
 from filrouge.documents import domain as documents
 from filrouge.documents.models import AttachmentKind
@@ -31,6 +36,7 @@ from filrouge.employers.models import (
     ALWAYS_FACE_TO_FACE,
     NEVER_FACE_TO_FACE,
     Company,
+    CompanyKind,
     EmployerContact,
     EmployerContactKind,
     Opening,
@@ -45,7 +51,7 @@ from filrouge.organisations.validators import synthetic_siret
 from filrouge.pathways import domain as pathways
 from filrouge.pathways.models import Enrolment, Phase
 from filrouge.people.models import Contact, ContactChannel, ContactKind, Person, Sex
-from filrouge.placements.domain import link_tutor
+from filrouge.placements.domain import link_tutor, renew_immersion
 from filrouge.placements.models import (
     DURABLE_MONTHS,
     IMMERSION_MAX_MONTHS,
@@ -60,13 +66,14 @@ from filrouge.placements.models import (
     Placement,
     PlacementKind,
     ReviewOutcome,
-    add_months,
 )
 from filrouge.profiles.models import TargetJob
 from filrouge.referentials.models import ContractType, JobTitle
 from filrouge.seed.demo_people import (
     PROFILE_OF,
     Identity,
+    Leaving,
+    Planned,
     appointment,
     entry_situation,
     fiction_phone,
@@ -126,6 +133,7 @@ class CompanySpec:
     city: str
     status: str
     notes: str = ""
+    kind: str = CompanyKind.ORDINARY
 
 
 # fmt: off
@@ -152,7 +160,8 @@ COMPANIES = {
         CompanySpec("Aide à domicile Les Glycines", "88.10A", S.FROM_50, "30 avenue des Tilleuls", "26600",
                     "Tain-l'Hermitage", X),
         CompanySpec("Recyclerie Rhône Vert", "38.11Z", S.FROM_20, "ZA des Gravières, 4 rue du Four",
-                    "26800", "Étoile-sur-Rhône", C),
+                    "26800", "Étoile-sur-Rhône", C, "Atelier et chantier d'insertion : contrats à durée "
+                    "déterminée d'insertion (CDDI) de 4 mois, renouvelables.", CompanyKind.ACI),
     ),
     "passerelles.example": (
         CompanySpec("Logistique Garonne Étoile", "52.10B", S.FROM_250, "12 chemin des Pinsons", "31770",
@@ -178,9 +187,24 @@ COMPANIES = {
         CompanySpec("Brasserie Le Petit Pastel", "56.10A", S.FROM_10, "9 rue des Teinturiers", "31000",
                     "Toulouse", X, "Fermée l'hiver ; à recontacter au printemps."),
         CompanySpec("Tri et réemploi Autan Recyclage", "38.11Z", S.FROM_50, "15 rue de l'Innovation", "31670",
-                    "Labège", X),
+                    "Labège", X, kind=CompanyKind.ACI),
         CompanySpec("Aide à domicile Violettes et Compagnie", "88.10A", S.FROM_20, "4 place du Marché",
                     "31270", "Cugnaux", C),
+        CompanySpec("Entreprise adaptée Garonne Services", "82.92Z", S.FROM_50, "8 rue des Artisans", "31770",
+                    "Colomiers", P, "Conditionnement et logistique ; accueille des immersions de travailleurs "
+                    "d'ESAT.", CompanyKind.ADAPTED),
+        CompanySpec("Centre hospitalier Garonne-Lèze", "86.10Z", S.FROM_1000, "12 route d'Eaunes", "31600",
+                    "Muret", P, "Établissement public : recrute des travailleurs handicapés par contrat d'un an, "
+                    "puis titularisation ; blanchisserie et logistique."),
+    ),
+}
+# A business of one's own, created by a person of a story (`JobStory.company` names it): no one
+# else works there, so no one to meet and no contact person.
+OWN_BUSINESSES = {
+    "trait-union.example": (
+        CompanySpec("Retouches L'Aiguille vive", "95.29Z", S.NONE, "Atelier partagé, 7 rue des Cordeliers",
+                    "26100", "Romans-sur-Isère", C, "Micro-entreprise d'une personne accompagnée par le "
+                    "service RSA : retouches et couture. Pas de recrutement."),
     ),
 }
 # fmt: on
@@ -217,6 +241,7 @@ BOULANGER, AIDE_BOULANGER, VENTE_BOULANGERIE = 11573, 10868, 20560
 ADMINISTRATIF, BUREAU, ACCUEIL = 14748, 14757, 10372
 PROPRETE_URBAINE, TRI = 10576, 10638
 NETTOYAGE, PLONGE, AIDE_CUISINE, AIDE_PERSONNES = 10686, 17846, 10827, 10816
+RETOUCHE, CONDITIONNEMENT, BLANCHISSERIE = 19245, 12849, 14756
 
 
 @dataclass(frozen=True)
@@ -278,6 +303,47 @@ OPENINGS = {
         OpeningSpec(11, TRI, T.INSERTION, 26, status=K),
         OpeningSpec(10, PLONGE, T.CDD_SHORT, 30, status=K),
     ),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class JobStory:
+    """The job of a story told on purpose (`Pathway.job` in demo_people), over the pathway's "in
+    employment" phase: where, as what and on which contract; the immersion before it, the
+    follow-along and the exit recorded once the job exists are written like the other jobs'."""
+
+    company: str  # the name of one of the organisation's COMPANIES or OWN_BUSINESSES
+    title: int  # OGR code of the job title
+    hours: int
+    contract: str = ""  # "" : drawn like the other jobs (an interim mission first, then a CDI)
+    months: int | None = None  # a contract's planned length, de date à date
+    renewal: str = ""  # the immersion before the job was renewed once, for this reason
+    before: tuple[str, int] | None = None  # a first contract (kind, months) at the same employer
+    disclosed: bool = False  # the employer knows of the disability (a job set aside for it)
+
+
+# fmt: off
+JOB_STORIES = {
+    # Trait d'Union, RSA: a CDDI in an insertion workshop (a job, no exit into employment); a CDD
+    # under 6 months behind a transition exit; a micro-enterprise behind a durable exit.
+    "insertion": JobStory("Recyclerie Rhône Vert", TRI, 26, T.INSERTION, months=4),
+    "cuisine": JobStory("Cuisine centrale Les Coteaux Clairs", AIDE_CUISINE, 24, T.CDD_SHORT, months=4),
+    "micro_entreprise": JobStory("Retouches L'Aiguille vive", RETOUCHE, 25, T.BUSINESS_CREATION),
+    # Passerelles, ESAT support: an adapted company after a renewed immersion; a laundry; a hospital's
+    # one-year contract for disabled workers, then the tenure.
+    "entreprise_adaptee": JobStory(
+        "Entreprise adaptée Garonne Services", CONDITIONNEMENT, 28, T.CDI, disclosed=True,
+        renewal="Objectifs pas encore atteints : la cadence sur la ligne de conditionnement progresse, "
+                "l'autonomie aux changements de série reste à acquérir. Renouvellement demandé par la "
+                "tutrice et accepté par la personne.",
+    ),
+    "blanchisserie": JobStory("Blanchisserie Lin Clair", BLANCHISSERIE, 28),
+    "titularisation": JobStory("Centre hospitalier Garonne-Lèze", BLANCHISSERIE, 30, T.TENURE,
+                               before=(T.CDD_LONG, 12), disclosed=True),
+    # Passerelles, Activ'Projet: an interim mission behind a transition exit, a CDI behind a durable one.
+    "interim_logistique": JobStory("Logistique Garonne Étoile", PREPARATION, 35, T.TEMPORARY, months=3),
+    "accueil_clinique": JobStory("Centre de soins Les Tilleuls d'Autan", ACCUEIL, 17, T.CDI),
 }
 # fmt: on
 
@@ -412,17 +478,24 @@ class World:
     stale: bool = False
     contracts: set = field(default_factory=set)
     market: list = field(default_factory=list)  # the openings of the companies' own adverts
+    planned: dict = field(default_factory=dict)  # pathway id -> demo_people.Planned
 
     def company_contact(self, company, role=None):
-        people = self.contacts[company.pk]
+        """One of the people met at `company` (a tutor, a manager), or None: no one else works in a
+        business of one's own."""
+        people = self.contacts.get(company.pk, [])
         wanted = [
             c for c in people if role is None or c.job_title in {r for r, kind in ROLES if kind == role}
         ]
-        return (wanted or people)[0]
+        return (wanted or people or [None])[0]
 
 
-def seed_employment(organisation, services, domain_name: str, seed: int) -> None:
-    """Creates the employment data of `organisation` unless it already has companies."""
+def seed_employment(
+    organisation, services, domain_name: str, seed: int, planned: dict[int, Planned] | None = None
+) -> None:
+    """Creates the employment data of `organisation` unless it already has companies. `planned`:
+    what `demo_people.seed_people` handed back (the jobs told on purpose, the exits into
+    employment still to record)."""
     if domain_name not in COMPANIES or Company.objects.filter(organisation=organisation).exists():
         return
     memberships = (
@@ -443,6 +516,7 @@ def seed_employment(organisation, services, domain_name: str, seed: int) -> None
         contacts={},
         titles=titles,
         stories={},
+        planned=planned or {},
     )
     with transaction.atomic():
         seed_kept_a_year_person(world, services)
@@ -477,6 +551,7 @@ def seed_companies(world: World) -> None:
                 latitude=latitude,
                 longitude=longitude,
                 relationship_status=spec.status,
+                kind=spec.kind,
                 owner=owner,
                 notes=spec.notes,
                 created_by=owner,
@@ -594,7 +669,9 @@ class Spell:
     then: str | None  # the next phase
 
 
-def spells(enrolment) -> list[Spell]:
+def spells(enrolment, leaving: Leaving | None = None) -> list[Spell]:
+    """The pathway's phases with their dates; with `leaving`, its last phase (in employment) ends
+    with the exit still to record."""
     changes = list(enrolment.phase_changes.order_by("changed_on", "recorded_at", "pk"))
     result = []
     for change, following in zip(changes, [*changes[1:], None], strict=True):
@@ -606,6 +683,11 @@ def spells(enrolment) -> list[Spell]:
                 following.phase if following else None,
             )
         )
+    if leaving is not None:
+        last = result[-1]
+        if last.phase != Phase.IN_EMPLOYMENT:
+            raise ValueError(f"An exit into employment follows an 'in employment' phase, not {last.phase}.")
+        result[-1] = Spell(last.phase, last.start, leaving.on, Phase.EXIT)
     return result
 
 
@@ -623,9 +705,13 @@ def job_title_for(world: World, enrolment, fallback: int):
 
 
 def company_for(world: World, title, offset: int):
-    """A partner or known company, preferring one whose openings share the job's ROME family."""
+    """A partner or known company of the ordinary labour market (an adapted company or an insertion
+    structure employs only in the stories told on purpose), preferring one whose openings share
+    the job's ROME family."""
     family = title.occupation_id[:3]
-    active = [c for c in world.companies if c.relationship_status in (P, C)]
+    active = [
+        c for c in world.companies if c.relationship_status in (P, C) and c.kind == CompanyKind.ORDINARY
+    ]
     matching = [
         c
         for c in active
@@ -638,7 +724,11 @@ def company_for(world: World, title, offset: int):
 def workplace(world: World, title, offset: int):
     """Where a person works: a company hiring in their target job's family or, one time in two,
     another known company, in the job it recruits for (people take other jobs too)."""
-    recruiting = [o for o in world.market if o.company.relationship_status in (P, C)]
+    recruiting = [
+        o
+        for o in world.market
+        if o.company.relationship_status in (P, C) and o.company.kind == CompanyKind.ORDINARY
+    ]
     if offset % 2 and recruiting:
         opening = recruiting[offset % len(recruiting)]
         return opening.company, opening.job_title
@@ -674,7 +764,7 @@ def end(placement, ended_on, reason, comment="", **fields):
 
 def immersion(world: World, enrolment, company, title, start: date, objective, hours, days=None):
     days = days or world.rng.choice((11, 13, 18))
-    planned_end = min(start + timedelta(days=days), add_months(start, IMMERSION_MAX_MONTHS))
+    planned_end = min(start + timedelta(days=days), span_end(start, months=IMMERSION_MAX_MONTHS))
     return create_placement(
         world,
         enrolment,
@@ -784,9 +874,26 @@ def disclosure(world: World, start: date, index: int) -> dict:
 
 
 def job(
-    world: World, enrolment, company, title, start, hours, contract, index, planned_end=None, opening=None
+    world: World,
+    enrolment,
+    company,
+    title,
+    start,
+    hours,
+    contract,
+    index,
+    planned_end=None,
+    opening=None,
+    disclosed=False,
 ):
+    """A job; `disclosed`: a job set aside for disabled workers, so the manager knows."""
     world.contracts.add(contract)
+    choice = disclosure(world, start, index)
+    if disclosed and choice["disclosure"] == EmployerDisclosure.NOT_DISCLOSED:
+        choice = {
+            "disclosure": EmployerDisclosure.MANAGER,
+            "disclosure_decided_on": start - timedelta(days=10),
+        }
     return create_placement(
         world,
         enrolment,
@@ -798,7 +905,7 @@ def job(
         contract_type=contract,
         planned_end_on=planned_end,
         opening=opening,
-        **disclosure(world, start, index),
+        **choice,
     )
 
 
@@ -817,9 +924,12 @@ def seed_placements(world: World, services) -> None:
         .order_by("service_id", "pk")
     )
     # A pathway in employment not seen for over a month already shows the follow-along alert;
-    # otherwise one job gets calls only, and no visit, for the last month.
+    # otherwise one job gets calls only, and no visit, for the last month. (A pathway whose exit
+    # into employment is still to record has ended.)
+    leaving = {pk for pk, plan in world.planned.items() if plan.leaving}
     world.stale = any(
         e.is_current
+        and e.pk not in leaving
         and e.phase == Phase.IN_EMPLOYMENT
         and e.last_contact_on
         and e.last_contact_on < world.today - timedelta(days=30)
@@ -827,15 +937,27 @@ def seed_placements(world: World, services) -> None:
     )
     ongoing_immersion, jobs, lost = False, 0, False
     for index, enrolment in enumerate(enrolments):
-        history = spells(enrolment)
+        plan = world.planned.get(enrolment.pk)
+        history = spells(enrolment, plan.leaving if plan else None)
         employment = [s for s in history if s.phase == Phase.IN_EMPLOYMENT]
         access = [s for s in history if s.phase == Phase.ACCESS]
         if not employment and not access:
             continue
-        title, hours = job_title_for(world, enrolment, LIBRE_SERVICE)
-        hiring, title = workplace(world, title, index)
+        story = JOB_STORIES[plan.pathway.job] if plan and plan.pathway.job else None
+        if story is None:
+            title, hours = job_title_for(world, enrolment, LIBRE_SERVICE)
+            hiring, title = workplace(world, title, index)
+        else:
+            hiring, title, hours = story_company(world, story), title_of(world, story.title), story.hours
         for spell in access:
             hires = hiring if spell.then == Phase.IN_EMPLOYMENT else None
+            if (
+                story
+                and story.renewal
+                and hires
+                and seed_renewed_immersion(world, enrolment, spell, hires, title, hours, story.renewal)
+            ):
+                continue
             ongoing_immersion |= seed_access_spell(
                 world, enrolment, spell, title, hours, hires, ongoing_immersion
             )
@@ -844,16 +966,29 @@ def seed_placements(world: World, services) -> None:
             company = hiring if number == 0 else company_for(world, title, index + 3)
             if spell.then == Phase.JOB_SEARCH:
                 lost |= seed_ended_spell(world, enrolment, spell, company, title, hours, jobs)
+            elif story and story.before:
+                seed_tenure(world, enrolment, spell, story, company, title, jobs)
+            elif story and story.contract == ContractType.BUSINESS_CREATION:
+                seed_own_business(world, enrolment, spell, story, company, title)
             else:
-                seed_ongoing_job(world, enrolment, spell, company, title, hours, jobs)
+                seed_ongoing_job(world, enrolment, spell, company, title, hours, jobs, story)
+        if plan and plan.leaving:
+            # The job behind the exit exists now: the exit into employment can be recorded.
+            leave = plan.leaving
+            pathways.record_exit(
+                enrolment, on=leave.on, outcome=leave.outcome, by=leave.by, comment=leave.comment
+            )
     if not lost:
         seed_lost_job(world, enrolments)
 
 
-def seed_ongoing_job(world, enrolment, spell, company, title, hours, number) -> None:
-    """A job still held: the one of a current "in employment" phase, or of an exit into employment."""
+def seed_ongoing_job(world, enrolment, spell, company, title, hours, number, story=None) -> None:
+    """A job still held: the one of a current "in employment" phase, or of an exit into employment
+    (a fixed-term one then ends at its term, after the exit). `story` fixes the contract."""
     rng, today, start = world.rng, world.today, spell.start
-    if spell.then == Phase.EXIT and start > add_months(today, -12):
+    stop = spell.end or today  # the exit, or today
+    fixed = story.contract if story else ""
+    if not fixed and spell.then == Phase.EXIT and start > add_months(today, -12) and (stop - start).days > 90:
         # An interim mission first, then the CDI that let the support end.
         interim_end = start + timedelta(days=rng.choice((56, 63, 70)))
         interim = job(
@@ -865,6 +1000,44 @@ def seed_ongoing_job(world, enrolment, spell, company, title, hours, number) -> 
         seed_support(world, enrolment, interim, start, interim_end)
         start = weekday(interim_end + timedelta(days=3))
     held = (today - start).days
+    if fixed:
+        contract = fixed
+        planned_end = span_end(start, months=story.months) if story.months else None
+    else:
+        contract, planned_end = drawn_contract(world, spell, start, held, number)
+    opening = None
+    if held < 200:  # a recent recruitment went through an opening and a proposal
+        opening = hire_opening(world, company, title, contract, hours, start)
+        seed_hired_proposal(world, enrolment, opening, start)
+    disclosed = bool(story and story.disclosed)
+    placement = job(
+        world, enrolment, company, title, start, hours, contract, number, planned_end, opening, disclosed
+    )
+    phone_only = (
+        not world.stale
+        and "phone_only" not in world.stories
+        and enrolment.is_current
+        and spell.then is None
+        and 45 <= held < 91
+    )
+    if phone_only:
+        world.stories["phone_only"] = placement
+    seed_support(world, enrolment, placement, start, stop, phone_only)
+    seed_adjustments(world, placement, number)
+    if spell.then == Phase.EXIT and planned_end is not None and planned_end < today:
+        end(
+            placement,
+            planned_end,
+            EndReason.END_OF_TERM,
+            "Fin du contrat à son terme, après la sortie du parcours.",
+        )
+
+
+def drawn_contract(world: World, spell, start: date, held: int, number: int) -> tuple[str, date | None]:
+    """The contract of a job no story fixes, by how long it has been held, and its planned end: a
+    recent one is short (a CDD, then interim missions), one of 3 to 6 months a CDI or a long CDD,
+    an older one or the job of an exit a CDI."""
+    today = world.today
     contract, planned_end = ContractType.CDI, None
     if spell.then is None and held < 91:
         contract = (
@@ -875,23 +1048,115 @@ def seed_ongoing_job(world, enrolment, spell, company, title, hours, number) -> 
     elif spell.then is None and held <= 182:
         contract = ContractType.CDI if number % 2 == 0 else ContractType.CDD_LONG
     if contract == ContractType.TEMPORARY:
-        planned_end = today + timedelta(days=rng.choice((30, 45, 60)))
+        planned_end = today + timedelta(days=world.rng.choice((30, 45, 60)))
     elif contract == ContractType.CDD_LONG:
         planned_end = max(add_months(start, 9), today + timedelta(days=40))
     elif contract == ContractType.CDD_SHORT:
         planned_end = add_months(start, 5) - timedelta(days=1)
-    opening = None
-    if held < 200:  # a recent recruitment went through an opening and a proposal
-        opening = hire_opening(world, company, title, contract, hours, start)
-        seed_hired_proposal(world, enrolment, opening, start)
-    placement = job(world, enrolment, company, title, start, hours, contract, number, planned_end, opening)
-    phone_only = (
-        not world.stale and "phone_only" not in world.stories and enrolment.is_current and 45 <= held < 91
+    return contract, planned_end
+
+
+def story_company(world: World, story: JobStory):
+    """The company a story names: one of the organisation's, or the business of one's own it
+    tells of (created here: it exists from that story on)."""
+    found = next((c for c in world.companies if c.name == story.company), None)
+    if found is not None:
+        return found
+    spec = next(spec for spec in OWN_BUSINESSES[world.domain_name] if spec.name == story.company)
+    index = 900 + [s.name for s in OWN_BUSINESSES[world.domain_name]].index(spec.name)
+    latitude, longitude = coordinates(world.rng, world.domain_name, spec.city, spec.postal_code)
+    owner = world.coaches[0]
+    return saved(
+        Company(
+            organisation=world.organisation,
+            name=spec.name,
+            siret=synthetic_siret(SIRET_BASE[world.domain_name] + index * 37 + 11),
+            naf_code=spec.naf_code,
+            size_band=spec.size_band,
+            address=spec.address,
+            postal_code=spec.postal_code,
+            city=spec.city,
+            latitude=latitude,
+            longitude=longitude,
+            relationship_status=spec.status,
+            kind=spec.kind,
+            owner=owner,
+            notes=spec.notes,
+            created_by=owner,
+        ),
+        exclude=["search_name"],
     )
-    if phone_only:
-        world.stories["phone_only"] = placement
-    seed_support(world, enrolment, placement, start, enrolment.exit_date or today, phone_only)
-    seed_adjustments(world, placement, number)
+
+
+def title_of(world: World, code: int):
+    return world.titles.get(code) or JobTitle.objects.select_related("occupation").get(pk=code)
+
+
+def seed_renewed_immersion(world, enrolment, spell: Spell, company, title, hours, reason) -> bool:
+    """An immersion whose objectives were not met at the end of its first period, renewed once
+    (`placements.domain.renew_immersion`: from the next day, one more month at most), completed,
+    then the job. False when the phase is too short for it (the immersion is drawn as usual)."""
+    start = weekday(spell.start + timedelta(days=2))
+    last = spell.end - timedelta(days=3)  # the renewal ends a few days before the job begins
+    if (last - start).days < 14:
+        return False
+    days = min((span_end(start, months=IMMERSION_MAX_MONTHS) - start).days, (last - start).days // 2)
+    placement = immersion(world, enrolment, company, title, start, ImmersionObjective.RECRUIT, hours, days)
+    renewal_start = placement.planned_end_on + timedelta(days=1)
+    renewal_end = min(span_end(renewal_start, months=IMMERSION_MAX_MONTHS), last)
+    renewal = renew_immersion(placement, enrolment.primary_coach, ends_on=renewal_end, reason=reason)
+    end(
+        placement,
+        renewal.ends_on,
+        EndReason.END_OF_TERM,
+        "Immersion menée à son terme après son renouvellement : l'entreprise propose un contrat.",
+        assessment=ImmersionAssessment.COMPLETED,
+        led_to_job=True,
+    )
+    attach_convention(world, placement)
+    return True
+
+
+def seed_tenure(world, enrolment, spell: Spell, story: JobStory, company, title, number) -> None:
+    """A civil-service tenure: first the contract set aside for disabled workers (one year), then
+    the tenure, from the day after, with no planned end."""
+    start = spell.start
+    contract, months = story.before
+    first_end = span_end(start, months=months)
+    first = job(
+        world, enrolment, company, title, start, story.hours, contract, number, first_end, disclosed=True
+    )
+    end(
+        first,
+        first_end,
+        EndReason.END_OF_TERM,
+        "Fin du contrat d'un an réservé aux travailleurs handicapés : titularisation prononcée.",
+    )
+    seed_support(world, enrolment, first, start, first_end)
+    tenured = first_end + timedelta(days=1)
+    tenure = job(
+        world, enrolment, company, title, tenured, story.hours, story.contract, number, disclosed=True
+    )
+    seed_support(world, enrolment, tenure, tenured, spell.end or world.today)
+    seed_adjustments(world, tenure, number)
+
+
+def seed_own_business(world, enrolment, spell: Spell, story: JobStory, company, title) -> None:
+    """A business created by the person (a micro-enterprise): no tutor, no manager, nothing to
+    disclose to anyone; the follow-along is with the person."""
+    world.contracts.add(story.contract)
+    placement = create_placement(
+        world,
+        enrolment,
+        PlacementKind.EMPLOYMENT,
+        company,
+        title,
+        spell.start,
+        story.hours,
+        contract_type=story.contract,
+        disclosure=EmployerDisclosure.NOT_DISCLOSED,
+    )
+    seed_support(world, enrolment, placement, spell.start, spell.end or world.today, parties=(Party.PERSON,))
 
 
 def seed_ended_spell(world, enrolment, spell, company, title, hours, number) -> bool:
@@ -899,7 +1164,9 @@ def seed_ended_spell(world, enrolment, spell, company, title, hours, number) -> 
     rng, start, stop = world.rng, spell.start, spell.end
     if (stop - start).days < 200:
         contract = (
-            ContractType.CDD_LONG if stop >= add_months(start, DURABLE_MONTHS) else ContractType.CDD_SHORT
+            ContractType.CDD_LONG
+            if stop >= span_end(start, months=DURABLE_MONTHS)
+            else ContractType.CDD_SHORT
         )
         placement = job(world, enrolment, company, title, start, hours, contract, number, stop)
         end(placement, stop, EndReason.END_OF_TERM, "Fin du CDD ; pas de renouvellement possible.")
@@ -987,10 +1254,13 @@ def seed_lost_job(world: World, enrolments) -> None:
         return
 
 
-def seed_support(world: World, enrolment, placement, start: date, stop: date, phone_only=False) -> None:
+def seed_support(
+    world: World, enrolment, placement, start: date, stop: date, phone_only=False, parties=None
+) -> None:
     """About monthly face-to-face contacts at the workplace, calls between them, up to `stop`. On
     a current pathway the last one is its last contact (a pathway not seen for over a month has
-    no recent visit); with `phone_only`, the last month holds calls only."""
+    no recent visit); with `phone_only`, the last month holds calls only. `parties`: who is met,
+    in turn (the person, the tutor, both, the manager by default)."""
     rng, today, coach = world.rng, world.today, enrolment.primary_coach
     last = stop
     if enrolment.is_current and placement.ended_on is None and enrolment.last_contact_on:
@@ -1001,7 +1271,7 @@ def seed_support(world: World, enrolment, placement, start: date, stop: date, ph
         day = weekday(day + timedelta(days=rng.choice((24, 27, 29))))
     if last >= start and (not days or days[-1] != last):
         days.append(last)
-    parties = (Party.PERSON, Party.TUTOR, Party.TOGETHER, Party.PERSON, Party.MANAGER)
+    parties = parties or (Party.PERSON, Party.TUTOR, Party.TOGETHER, Party.PERSON, Party.MANAGER)
     for number, on in enumerate(days):
         party = parties[number % len(parties)]
         if phone_only and on > today - timedelta(days=35):

@@ -5,6 +5,10 @@ change_phase, suspend, end_suspension, renew, record_exit), so the demo obeys ev
 user meets. A seeded random generator draws names and details, and dates count back from
 today: every run tells the same stories about the same people, always recent.
 
+An exit into employment needs the job behind it (`pathways.exits`): those exits are not recorded
+here but handed back (`Leaving`), and `demo_employment` records each one once the pathway's job
+exists. A story may name its job (`Pathway.job`, a key of `demo_employment.JOB_STORIES`).
+
 Phone numbers come from the blocks ARCEP sets aside for works of fiction (06 39 98 …,
 04 65 71 …, 05 36 49 …): they ring nobody.
 
@@ -18,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from filrouge.core.dates import add_months
 from filrouge.core.text import fold
 from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
@@ -56,7 +61,8 @@ class Pathway:
     finished pathway). The steps between are spread as real pathways go. `intake` fixes the
     intake meeting (it sets the planned end of limited programmes). `contact` is days since the
     last contact (a few by default); `suspensions` hold (reason, start, end or None) in days ago;
-    `renewal` is (days ago, renewed).
+    `renewal` is (days ago, renewed). `job` names the job of the "in employment" phase in
+    `demo_employment.JOB_STORIES` (otherwise it is drawn).
     """
 
     path: str
@@ -72,6 +78,7 @@ class Pathway:
     renewal: tuple[int, bool] | None = None
     contact: int | None = None
     appointment: bool = True
+    job: str = ""
 
     @property
     def phases(self) -> list[Phase]:
@@ -157,7 +164,9 @@ STORIES = {
         story(P("intake profile plan job_search", 440, 70, intake=430, renewal=(75, True), referrer="cms_romans",
                 links=((K.SOCIAL, "cms_romans"),))),
         story(P("intake profile plan job_search access", 300, 25, intake=290, referrer="ft_romans")),
-        story(P("intake profile job_search in_employment", 320, 80, intake=310, referrer="ft_romans")),
+        # A CDDI in an insertion workshop (ACI): a job, but no exit into employment.
+        story(P("intake profile job_search in_employment", 320, 80, intake=310, referrer="ft_romans",
+                job="insertion")),
         # Not renewed at the end of the twelve months, then the exit.
         story(P("intake profile plan job_search exit", 400, 25, intake=390, renewal=(50, False), outcome=E.OTHER,
                 exit_comment="Non renouvelé : un accompagnement social par le Département prend le relais.",
@@ -166,13 +175,20 @@ STORIES = {
                 exit_comment="Entrée en formation qualifiante d'agent·e de propreté et d'hygiène.")),
         story(P("intake profile exit", 200, 130, intake=190, outcome=E.MOVED, referrer="cms_romans",
                 exit_comment="Installation près de sa famille en Isère.")),
-        story(P("intake profile job_search exit", 380, 100, intake=370, outcome=E.OTHER_EMPLOYMENT,
-                exit_comment="CDD de 6 mois à temps partiel en cuisine centrale.", referrer="ft_romans")),
+        # A CDD under 6 months: transition employment.
+        story(P("intake profile job_search in_employment exit", 270, 100, intake=262,
+                outcome=E.TRANSITION_EMPLOYMENT, job="cuisine",
+                exit_comment="CDD de 4 mois à temps partiel en cuisine centrale.", referrer="ft_romans")),
         story(P("intake profile plan exit", 560, 200, intake=550, outcome=E.REORIENTATION_OTHER,
                 reoriented_to="Job coaching Drôme (emploi accompagné, Trait d'Union)",
                 exit_comment="Suivi au CMP ; l'emploi accompagné répond mieux à son projet.",
                 referrer="cms_romans", links=((K.SOCIAL, "cms_romans"), (K.MEDICAL, "cmp_romans"))),
               who="rsa-vers-ips"),
+        # Created a micro-enterprise: a business creation is durable employment.
+        story(P("intake profile plan job_search in_employment exit", 420, 60, intake=405,
+                outcome=E.DURABLE_EMPLOYMENT, job="micro_entreprise", referrer="cms_romans",
+                exit_comment="Micro-entreprise de retouches immatriculée ; son activité permet de sortir du RSA.",
+                links=((K.SOCIAL, "cms_romans"),))),
     ],
     # ESAT workers who want to try the ordinary labour market.
     "ESAT Les Ateliers — accompagnement": [
@@ -187,15 +203,16 @@ STORIES = {
         story(P("intake profile plan job_search access job_search", 400, 40, referrer="esat",
                 links=((K.MEDICAL, "cmp_toulouse"),))),
         story(P("intake profile plan job_search access", 330, 18, referrer="esat")),
+        # An immersion in an adapted company, renewed once, then a CDI there.
         story(P("intake profile plan job_search access in_employment", 560, 150, referrer="esat",
-                links=((K.SOCIAL, "mds"),))),
+                links=((K.SOCIAL, "mds"),), job="entreprise_adaptee")),
         story(P("intake profile plan access in_employment", 450, 60, referrer="esat")),
         story(P("intake profile plan job_search exit", 480, 140, outcome=E.REORIENTATION_EA,
                 reoriented_to="Entreprise adaptée Garonne Services (Colomiers)",
                 exit_comment="Embauche en entreprise adaptée, en accord avec la personne.", referrer="esat")),
         story(P("intake profile plan job_search access in_employment exit", 600, 60, outcome=E.DURABLE_EMPLOYMENT,
                 exit_comment="CDI à 28 h en blanchisserie ; sortie de l'ESAT validée.", referrer="esat",
-                links=((K.MEDICAL, "cmp_toulouse"),))),
+                links=((K.MEDICAL, "cmp_toulouse"),), job="blanchisserie")),
         story(P("intake profile plan exit", 260, 180, outcome=E.WITHDREW, referrer="esat",
                 exit_comment="Souhaite rester en atelier pour le moment.")),
         story(
@@ -203,6 +220,9 @@ STORIES = {
               exit_comment="Projet mis en pause : reprise de l'atelier à temps plein."),
             P("intake profile", 100, 45, referrer="esat", links=((K.SOCIAL, "mds"),)),
         ),
+        # Hired by a hospital on the one-year contract set aside for disabled workers, then tenured.
+        story(P("intake profile plan job_search in_employment", 760, 470, referrer="esat",
+                links=((K.MEDICAL, "cmp_toulouse"),), job="titularisation")),
     ],
     # Activ'Projet-style programme: 8 weeks from the intake.
     "Activ'Projet Toulouse": [
@@ -216,7 +236,8 @@ STORIES = {
         story(P("intake profile plan job_search", 62, 5, intake=53, referrer="ft_toulouse")),
         story(P("intake profile plan exit", 140, 75, intake=130, outcome=E.TRAINING, referrer="ft_mirail",
                 exit_comment="Titre professionnel de secrétaire assistant·e, entrée en formation validée.")),
-        story(P("intake profile plan job_search exit", 220, 160, intake=215, outcome=E.OTHER_EMPLOYMENT,
+        story(P("intake profile plan job_search in_employment exit", 220, 160, intake=215,
+                outcome=E.TRANSITION_EMPLOYMENT, job="interim_logistique",
                 exit_comment="Mission d'intérim de 3 mois en logistique.", referrer="ft_toulouse")),
         story(P("intake profile exit", 300, 262, intake=295, outcome=E.REORIENTATION_OTHER,
                 reoriented_to="Cap emploi Haute-Garonne", referrer="ft_toulouse",
@@ -224,7 +245,8 @@ STORIES = {
         story(P("intake exit", 180, 150, intake=172, outcome=E.NO_CONTACT, contact=25, referrer="ft_mirail")),
         story(P("intake profile plan exit", 400, 350, intake=395, outcome=E.MOVED, referrer="ft_toulouse",
                 exit_comment="Départ pour Bordeaux.")),
-        story(P("intake profile plan job_search exit", 480, 425, intake=478, outcome=E.DURABLE_EMPLOYMENT,
+        story(P("intake profile plan job_search in_employment exit", 480, 425, intake=478,
+                outcome=E.DURABLE_EMPLOYMENT, job="accueil_clinique",
                 exit_comment="CDI d'agent·e d'accueil en clinique.", referrer="ft_mirail")),
         story(P("intake profile exit", 560, 530, intake=555, outcome=E.HEALTH,
                 suspensions=((SuspensionReason.HEALTH, 540, None),), referrer="ft_toulouse")),
@@ -724,7 +746,28 @@ class Setting:
         )
 
 
-def run_pathway(rng, pathway: Pathway, person, identity: Identity, coach, setting: Setting) -> Enrolment:
+@dataclass(frozen=True)
+class Leaving:
+    """An exit into employment still to record: `demo_employment` records it once the job exists."""
+
+    on: date
+    outcome: ExitOutcome
+    comment: str
+    by: object  # the coach
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What `demo_employment` needs to know of a pathway: its story, and its exit into employment."""
+
+    pathway: Pathway
+    leaving: Leaving | None = None
+
+
+def run_pathway(
+    rng, pathway: Pathway, person, identity: Identity, coach, setting: Setting
+) -> tuple[Enrolment, Leaving | None]:
+    """Writes the pathway; an exit into employment is handed back, not recorded (see Leaving)."""
     service, today, contacts = setting.service, setting.today, setting.contacts
     referral = weekday(today - timedelta(days=pathway.referred))
     phases, days = pathway.phases, step_dates(rng, pathway, referral, today)
@@ -758,9 +801,11 @@ def run_pathway(rng, pathway: Pathway, person, identity: Identity, coach, settin
             events.append((today - timedelta(days=end_ago), 0, "resume", None))
     if pathway.renewal:
         events.append((today - timedelta(days=pathway.renewal[0]), 0, "renew", pathway.renewal[1]))
-    suspension = None
+    suspension = leaving = None
     for day, _, kind, data in sorted(events, key=lambda event: event[:2]):
-        if kind == "phase" and data[1] == Phase.EXIT:
+        if kind == "phase" and data[1] == Phase.EXIT and pathway.outcome in ExitOutcome.into_employment():
+            leaving = Leaving(on=day, outcome=pathway.outcome, comment=pathway.exit_comment, by=coach)
+        elif kind == "phase" and data[1] == Phase.EXIT:
             domain.record_exit(
                 enrolment,
                 on=day,
@@ -783,13 +828,13 @@ def run_pathway(rng, pathway: Pathway, person, identity: Identity, coach, settin
                 enrolment,
                 decided_on=day,
                 renewed=data,
-                new_end_date=domain.add_months(enrolment.planned_end_date, 6) if data else None,
+                new_end_date=add_months(enrolment.planned_end_date, 6) if data else None,
                 by=coach,
                 comment=RENEWAL_COMMENTS[data],
             )
 
     # The last contact and the next meeting, as the caseload shows them.
-    if enrolment.is_current:
+    if enrolment.is_current and leaving is None:
         if enrolment.phase == Phase.REFERRAL:
             enrolment.last_contact_on = None
         else:
@@ -798,7 +843,8 @@ def run_pathway(rng, pathway: Pathway, person, identity: Identity, coach, settin
         enrolment.next_appointment_at = appointment(rng, today) if pathway.appointment else None
     else:
         ago = timedelta(days=pathway.contact or 0)
-        enrolment.last_contact_on = max(enrolment.exit_date - ago, enrolment.referral_date)
+        exit_date = leaving.on if leaving else enrolment.exit_date
+        enrolment.last_contact_on = max(exit_date - ago, enrolment.referral_date)
     enrolment.save(update_fields=["last_contact_on", "next_appointment_at"])
 
     team = [member for member in setting.team if rng.random() < 0.45]
@@ -813,11 +859,13 @@ def run_pathway(rng, pathway: Pathway, person, identity: Identity, coach, settin
         PersonContact.objects.get_or_create(
             organisation_id=service.organisation_id, person=person, contact=contact, relation=relation
         )
-    return enrolment
+    return enrolment, leaving
 
 
-def seed_people(organisation, services, domain_name: str, seed: int) -> None:
-    """Creates the people of each of `services` that has no pathway yet."""
+def seed_people(organisation, services, domain_name: str, seed: int) -> dict[int, Planned]:
+    """Creates the people of each of `services` that has no pathway yet. Returns, by pathway id,
+    the pathways whose job is told on purpose or whose exit into employment is still to record
+    (see Leaving); empty when every service was seeded before."""
     territory = TERRITORIES[domain_name]
     today = domain.today()
     labels = {}  # label of a person -> (profile, ages), in the order of the stories
@@ -827,6 +875,7 @@ def seed_people(organisation, services, domain_name: str, seed: int) -> None:
             labels.setdefault(entry.who or f"{service_index}:{index}", (profile, entry.ages or AGES[profile]))
     identities = draw_identities(random.Random(seed), territory, labels)
     contacts = ensure_contacts(organisation, territory, random.Random(seed + 1))
+    planned = {}
 
     for service_index, service in enumerate(services):
         if Enrolment.objects.filter(service=service).exists():
@@ -840,7 +889,10 @@ def seed_people(organisation, services, domain_name: str, seed: int) -> None:
             coach = setting.coaches[index % len(setting.coaches)]
             person = find_or_create_person(organisation, identity, today, coach)
             for pathway in entry.pathways:
-                run_pathway(rng, pathway, person, identity, coach, setting)
+                enrolment, leaving = run_pathway(rng, pathway, person, identity, coach, setting)
+                if pathway.job or leaving:
+                    planned[enrolment.pk] = Planned(pathway, leaving)
+    return planned
 
 
 def demo_counts(organisations) -> dict[str, int]:

@@ -24,6 +24,7 @@ from filrouge.profiles.models import BarrierStatus
 from tests.documents.factories import attachment, docx_bytes, pdf_bytes, upload
 from tests.journal.factories import MeetingFactory, NoteFactory
 from tests.pathways.factories import enrol
+from tests.placements.factories import PlacementFactory
 from tests.plans.factories import ActionFactory, AgreedPlanFactory, ObjectiveFactory, PlanFactory
 from tests.profiles.factories import barrier
 
@@ -325,6 +326,8 @@ def test_the_report_shows_the_time_spent_in_employment_then_the_exit(client, wor
     today = pathways.today()
     pathways.change_phase(world.enrolment, Phase.ACCESS, today - timedelta(days=20), None)
     pathways.change_phase(world.enrolment, Phase.IN_EMPLOYMENT, today - timedelta(days=8), None)
+    # The job the exit into employment needs: a CDI (durable employment), begun with the phase.
+    PlacementFactory(enrolment=world.enrolment, started_on=today - timedelta(days=8))
     ongoing = section(report_text(client, world))
     assert "Accès à l'emploi" in ongoing and "12 jours" in ongoing
     assert "En emploi (suivi)" in ongoing and "en cours 8 jours" in ongoing

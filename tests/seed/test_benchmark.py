@@ -10,11 +10,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from filrouge.core.dates import add_months
 from filrouge.employers.models import ALWAYS_FACE_TO_FACE, NEVER_FACE_TO_FACE, Company, EmployerContact
 from filrouge.followalong.models import SupportContact, SupportKind, SupportPlace
 from filrouge.journal.models import Attendance, Meeting, MeetingKind
 from filrouge.organisations.validators import siret_is_valid
-from filrouge.pathways.domain import add_months, today
+from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment, ExitOutcome, Phase, PhaseChange
 from filrouge.people.models import Contact, ContactKind, PersonContact
 from filrouge.placements.models import IMMERSION_MAX_MONTHS, Placement, PlacementKind

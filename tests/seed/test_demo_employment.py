@@ -1,6 +1,7 @@
 """The demo's employment side: companies, openings, proposals, immersions, jobs and follow-along,
 present in each organisation, within the rules, and telling the retention stories."""
 
+import io
 import re
 from collections import Counter
 from datetime import timedelta
@@ -10,8 +11,17 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 
+from filrouge.core.dates import add_months, span_end
 from filrouge.documents.models import AttachmentKind
-from filrouge.employers.models import Company, EmployerContact, EmployerContactKind, Opening, OpeningStatus
+from filrouge.employers.models import (
+    Company,
+    CompanyKind,
+    EmployerContact,
+    EmployerContactKind,
+    Opening,
+    OpeningStatus,
+    SizeBand,
+)
 from filrouge.employers.models import RelationshipStatus as Status
 from filrouge.followalong.models import Party, SupportContact, SupportKind, SupportPlace
 from filrouge.matching.models import Answer, Proposal
@@ -21,17 +31,20 @@ from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment, ExitOutcome, Phase, Suspension
 from filrouge.people.models import Contact, ContactKind, Person, PersonContact
 from filrouge.placements.models import (
+    DURABLE,
+    TRANSITIONAL,
     Adjustment,
     AdjustmentKind,
     AdjustmentReview,
     EmployerDisclosure,
     EndReason,
     ImmersionAssessment,
+    ImmersionRenewal,
     Placement,
     PlacementKind,
-    add_months,
 )
 from filrouge.profiles.models import TargetJob
+from filrouge.referentials.models import ContractType
 from filrouge.seed.demo import ORGANISATIONS, seed_demo
 
 MODELS = [
@@ -42,6 +55,7 @@ MODELS = [
     Opening,
     Proposal,
     Placement,
+    ImmersionRenewal,
     Adjustment,
     AdjustmentReview,
     SupportContact,
@@ -84,14 +98,17 @@ class TestTheDemoEmployment:
         department = {ORGANISATIONS[0]["siret"]: ("26", "07"), ORGANISATIONS[1]["siret"]: ("31",)}
         for organisation in organisations():
             companies = Company.objects.filter(organisation=organisation)
-            assert 10 <= companies.count() <= 14
+            assert 10 <= companies.count() <= 16
             coaches = Membership.objects.filter(organisation=organisation, role=Role.COACH).values("user")
             for company in companies:
                 assert siret_is_valid(company.siret) and re.fullmatch(r"\d{2}\.\d{2}[A-Z]", company.naf_code)
                 assert company.postal_code.startswith(department[organisation.siret])
                 assert company.latitude is not None and company.longitude is not None
                 assert company.owner_id in {row["user"] for row in coaches}
-                assert 1 <= company.contacts.count() <= 3
+                if company.size_band == SizeBand.NONE:  # a person's own business: no one else to meet
+                    assert company.contacts.count() == 0
+                else:
+                    assert 1 <= company.contacts.count() <= 3
             assert set(companies.values_list("relationship_status", flat=True)) == set(Status.values)
             # Some under 20 employees, some subject to the 6 % obligation.
             assert {c.obligation_applies for c in companies} == {True, False}
@@ -247,6 +264,60 @@ class TestTheDemoEmployment:
                 and held.filter(contract_type="temporary").exists()
             )
 
+    def test_every_exit_into_employment_has_its_job_and_check_exits_finds_none_without(self):
+        out = io.StringIO()
+        call_command("check_exits", stdout=out)  # a CommandError (exit 1) if one is incoherent
+        assert out.getvalue().strip() == "Aucune sortie incohérente."
+        exits = Enrolment.objects.filter(exit_outcome__in=sorted(ExitOutcome.into_employment()))
+        assert set(exits.values_list("exit_outcome", flat=True)) == ExitOutcome.into_employment()
+        # A CDD under 6 months behind a transition exit: it ends at its term, after the exit.
+        transition = jobs().filter(
+            enrolment__exit_outcome=ExitOutcome.TRANSITION_EMPLOYMENT, contract_type=ContractType.CDD_SHORT
+        )
+        cdd = transition.get()
+        assert cdd.employment_outcome == TRANSITIONAL
+        assert cdd.ended_on == cdd.planned_end_on > cdd.enrolment.exit_date
+
+    def test_a_person_created_their_own_business(self):
+        created = jobs().select_related("company").get(contract_type=ContractType.BUSINESS_CREATION)
+        assert created.company.kind == CompanyKind.ORDINARY and created.company.size_band == SizeBand.NONE
+        assert created.tutor is None and created.planned_end_on is None
+        assert created.employment_outcome == DURABLE
+        assert created.enrolment.exit_outcome == ExitOutcome.DURABLE_EMPLOYMENT
+        assert set(created.support_contacts.values_list("party", flat=True)) == {Party.PERSON}
+
+    def test_a_person_was_tenured_in_the_civil_service_after_a_year_on_contract(self):
+        tenure = jobs().get(contract_type=ContractType.TENURE)
+        assert tenure.planned_end_on is None and tenure.ended_on is None
+        assert tenure.employment_outcome == DURABLE
+        first = jobs().get(
+            enrolment=tenure.enrolment, company=tenure.company, contract_type=ContractType.CDD_LONG
+        )
+        assert first.ended_on == span_end(first.started_on, months=12)
+        assert tenure.started_on == first.ended_on + timedelta(days=1)
+        # A contract set aside for disabled workers: the employer knows.
+        assert tenure.disclosure != EmployerDisclosure.NOT_DISCLOSED
+
+    def test_jobs_in_an_adapted_company_and_in_an_insertion_workshop(self):
+        adapted = jobs().get(company__kind=CompanyKind.ADAPTED)
+        assert adapted.contract_type == ContractType.CDI and adapted.employment_outcome == DURABLE
+        insertion = jobs().get(company__kind=CompanyKind.ACI)
+        assert insertion.contract_type == ContractType.INSERTION and insertion.employment_outcome == ""
+        assert insertion.enrolment.is_current and insertion.enrolment.phase == Phase.IN_EMPLOYMENT
+        # Every other job is with an employer of the ordinary labour market.
+        others = jobs().exclude(pk__in=[adapted.pk, insertion.pk])
+        assert not others.exclude(company__kind=CompanyKind.ORDINARY).exists()
+
+    def test_an_immersion_was_renewed_once_as_its_objectives_were_not_yet_met(self):
+        renewal = ImmersionRenewal.objects.select_related("placement").get()
+        immersion = renewal.placement
+        assert renewal.reason.startswith("Objectifs pas encore atteints")
+        assert renewal.starts_on == immersion.planned_end_on + timedelta(days=1)
+        assert renewal.starts_on <= renewal.ends_on <= span_end(renewal.starts_on, months=1)
+        assert immersion.ended_on == renewal.ends_on and immersion.led_to_job
+        assert immersion.company.kind == CompanyKind.ADAPTED
+        assert renewal.organisation_id == immersion.organisation_id
+
     def test_the_pathway_phase_follows_the_jobs(self):
         day = today()
         for job in jobs().ongoing_on(day):
@@ -256,7 +327,7 @@ class TestTheDemoEmployment:
             else:
                 assert enrolment.exit_outcome in (
                     ExitOutcome.DURABLE_EMPLOYMENT,
-                    ExitOutcome.OTHER_EMPLOYMENT,
+                    ExitOutcome.TRANSITION_EMPLOYMENT,
                 )
         for job in jobs():
             assert phase_on(job.enrolment, job.started_on) == Phase.IN_EMPLOYMENT, job.pk

@@ -13,7 +13,7 @@ from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import siret_is_valid
-from filrouge.pathways.caseload import with_alerts
+from filrouge.pathways.caseload import coach_loads, with_alerts
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import (
     Enrolment,
@@ -199,6 +199,13 @@ class TestTheDemoPeople:
             (Role.HEAD_OF_SERVICE, "Job coaching Drôme"),
             (Role.COACH, "Accompagnement RSA Romans"),
         }
+
+    def test_one_coach_works_half_time_mostly_on_employment_services(self):
+        half = Membership.objects.select_related("service", "user").get(role=Role.COACH, time_share=50)
+        assert half.employment_services_share == 90 and half.service.name == "Accompagnement RSA Romans"
+        assert coach_loads(half.service, half.user)[0]["target"] == 10  # 20 for a full-time coach
+        others = Membership.objects.filter(role=Role.COACH).exclude(pk=half.pk)
+        assert not others.exclude(time_share=100, employment_services_share=100).exists()
 
     def test_every_demo_service_supports_twelve_to_eighteen_people(self):
         for service in Service.objects.all():

@@ -247,7 +247,7 @@ def test_a_pathway_of_another_service_is_refused(session, world):
 
 def test_an_exited_pathway_is_refused(session, world):
     pathways.end_suspension(world.suspension, TODAY)
-    pathways.record_exit(world.enrolment, on=TODAY, outcome="other_employment", by=None)
+    pathways.record_exit(world.enrolment, on=TODAY, outcome="training", by=None)
     with pytest.raises(ValidationError) as refused:
         domain.register(session, world.enrolment, None)
     assert "parcours est terminé" in messages(refused.value)
