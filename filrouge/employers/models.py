@@ -119,7 +119,9 @@ class Company(models.Model):
         max_length=8,
         choices=CompanyKind.choices,
         default=CompanyKind.ORDINARY,
-        help_text=_("Un emploi en entreprise adaptée, en ESAT ou en SIAE n'est pas un emploi en milieu ordinaire."),
+        help_text=_(
+            "Un emploi en entreprise adaptée, en ESAT ou en SIAE n'est pas un emploi en milieu ordinaire."
+        ),
     )
     relationship_status = models.CharField(
         _("relation"), max_length=12, choices=RelationshipStatus.choices, default=RelationshipStatus.PROSPECT

@@ -117,7 +117,10 @@ def test_bad_input_is_shown_again_with_clear_messages(as_coach, world):
     data = job_data(world, objective="discover", started_on=start.isoformat())
     data["planned_end_on"] = (start + timedelta(days=40)).isoformat()
     response = as_coach.post(new_url(world, "immersion"), data)
-    assert response.status_code == 200 and "Une immersion dure au plus un mois, de date à date : commencée le" in text_of(response)
+    assert (
+        response.status_code == 200
+        and "Une immersion dure au plus un mois, de date à date : commencée le" in text_of(response)
+    )
     assert not Placement.objects.exists()
 
 
