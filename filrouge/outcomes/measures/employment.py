@@ -169,7 +169,7 @@ def quarters_of(scope: Scope) -> list[Period]:
 def ips_quarterly_rates(scope: Scope) -> list[QuarterRate]:
     """The IPS quarterly employment rate of each quarter of the period: of the **people** served
     during the quarter (at least one day of an open pathway in it), those who worked in a
-    competitive job on at least one day of it. One query for every quarter."""
+    competitive job on at least one day of it. One query for all the quarters."""
     quarters = quarters_of(scope)
     rates = _served_and_working(scope, [(quarter.start, quarter.end) for quarter in quarters])
     return [
