@@ -72,6 +72,15 @@ class Table:
         """Each cell with its column's name (shown beside it on a phone, where columns stack)."""
         return [list(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    @property
+    def text_columns(self) -> set[int]:
+        """The columns (after the first) holding words only, aligned as text, not as figures."""
+        return {
+            index
+            for index in range(1, len(self.columns))
+            if self.rows and all(row[index].kind == TEXT for row in self.rows)
+        }
+
 
 @dataclass(frozen=True)
 class Report:

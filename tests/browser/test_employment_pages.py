@@ -3,13 +3,18 @@ their candidates, the employer contacts log, the person's jobs and suggestions, 
 its follow-along, their forms (also sent with mistakes). Every page must pass axe (nothing
 serious or critical) and fit a 375 px screen."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
+from filrouge.core.dates import span_end
 from filrouge.employers.models import Company, EmployerContact, Opening, OpeningStatus
 from filrouge.followalong.models import SupportContact
 from filrouge.matching.models import Proposal
-from filrouge.placements.models import Placement, PlacementKind
+from filrouge.pathways.domain import today
+from filrouge.placements import domain
+from filrouge.placements.models import ImmersionObjective, Placement, PlacementKind
 from tests.browser.test_case_pages import Findings, user
 from tests.browser.test_casework_pages import check_page
 from tests.browser.test_pages import first_service, sign_in, visit
@@ -94,4 +99,35 @@ def test_the_employment_pages_pass_axe_and_fit_a_phone(page, live_server, demo):
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("#id_started_on")).to_have_value("2026-03-03")
     findings.check("immersion form with errors")
+
+    # An immersion renewed once (PMSMP): the form, a renewal longer than a month refused with the
+    # latest end, then the renewal shown on the immersion's page.
+    start = today() - timedelta(days=10)
+    immersion = domain.start_placement(
+        enrolment,
+        None,
+        kind=PlacementKind.IMMERSION,
+        company=company,
+        job_title=job.job_title,
+        started_on=start,
+        planned_end_on=span_end(start, months=1),
+        hours_per_week=20,
+        objective=ImmersionObjective.DISCOVER,
+    )
+    check_page(
+        page, live_server, findings, f"/experiences/{immersion.pk}/renouvellement/", "immersion renewal"
+    )
+    renewal_start = span_end(start, months=1) + timedelta(days=1)
+    page.locator("#id_ends_on").fill((span_end(renewal_start, months=1) + timedelta(days=1)).isoformat())
+    page.locator("#id_reason").fill("Objectifs pas encore atteints : la cadence reste à acquérir.")
+    page.locator("main form").get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#id_reason")).to_have_value(
+        "Objectifs pas encore atteints : la cadence reste à acquérir."
+    )
+    findings.check("immersion renewal with errors")
+    page.locator("#id_ends_on").fill(span_end(renewal_start, months=1).isoformat())
+    page.locator("main form").get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("main")).to_contain_text("Renouvellement")
+    findings.check("immersion renewed")
     findings.assert_none()

@@ -686,3 +686,16 @@ def test_the_summary_holds_the_single_measures(world):
     # Every service of the scope has its row, even without anyone.
     both = measures.breakdown(year_2025(world, world.a1, world.a2), "service").rows
     assert [(r.label, r.supported) for r in both] == [("A1", 3), ("A2", 0)]
+
+
+def test_people_supported_current_and_active_count_a_person_once_and_entries_count_pathways(world):
+    who = f.person(world.org_a)
+    first = f.pathway(world.a1, d(2025, 1, 1), who=who, exit_on=d(2025, 3, 31), outcome=ExitOutcome.MOVED)
+    again = f.pathway(world.a1, d(2025, 6, 1), who=who)
+    elsewhere = f.pathway(world.a2, d(2025, 7, 1), who=who)
+    f.meeting(again, d(2025, 12, 20))
+    f.meeting(elsewhere, d(2025, 12, 21))
+    flows = measures.flows(year_2025(world, world.a1, world.a2))
+    assert (flows.supported, flows.current, flows.active) == (1, 1, Rate(1, 1))
+    assert (flows.entries, flows.exits) == (3, 1)
+    assert first.person_id == again.person_id == elsewhere.person_id

@@ -62,11 +62,11 @@ class Delay:
 
 @dataclass(frozen=True)
 class Flows:
-    supported: int  # pathways current on at least one day of the period
-    current: int  # pathways current on as_of
-    active: Rate  # current with a contact in the 28 days up to as_of / current
-    entries: int
-    exits: int
+    supported: int  # people with a pathway current on at least one day of the period
+    current: int  # people with a pathway current on as_of
+    active: Rate  # of them, those with a contact in the 28 days up to as_of
+    entries: int  # pathways
+    exits: int  # pathways
     exits_by_outcome: list[Count]  # every pathways.ExitOutcome
     reorientations: int
     mean_duration_days: float | None  # exits of the period, suspended days left out
@@ -148,9 +148,10 @@ def flows(scope: Scope) -> Flows:
         pathways(scope)
         .filter(supported_in(start, as_of))
         .aggregate(
-            supported=CountOf("pk"),
-            current=CountOf("pk", filter=current_on(as_of)),
-            active=CountOf("pk", filter=current_on(as_of) & _active_on(as_of)),
+            # People (a person followed twice counts once); entries and exits are pathways.
+            supported=CountOf("person", distinct=True),
+            current=CountOf("person", distinct=True, filter=current_on(as_of)),
+            active=CountOf("person", distinct=True, filter=current_on(as_of) & _active_on(as_of)),
             entries=CountOf("pk", filter=entered_in(start, as_of)),
             exits=CountOf("pk", filter=exited),
             reorientations=CountOf("pk", filter=exited & Q(exit_outcome__in=ExitOutcome.reorientations())),
