@@ -533,31 +533,36 @@ def seed_employment(
 # ---------------------------------------------------------------------------------------------
 
 
+def new_company(world: World, spec, index: int, owner) -> Company:
+    """The company of `spec` (the index-th of its list: its synthetic SIRET), placed near its town."""
+    latitude, longitude = coordinates(world.rng, world.domain_name, spec.city, spec.postal_code)
+    return saved(
+        Company(
+            organisation=world.organisation,
+            name=spec.name,
+            siret=synthetic_siret(SIRET_BASE[world.domain_name] + index * 37 + 11),
+            naf_code=spec.naf_code,
+            size_band=spec.size_band,
+            address=spec.address,
+            postal_code=spec.postal_code,
+            city=spec.city,
+            latitude=latitude,
+            longitude=longitude,
+            relationship_status=spec.status,
+            kind=spec.kind,
+            owner=owner,
+            notes=spec.notes,
+            created_by=owner,
+        ),
+        exclude=["search_name"],
+    )
+
+
 def seed_companies(world: World) -> None:
     rng, used = world.rng, set()
     for index, spec in enumerate(COMPANIES[world.domain_name]):
-        latitude, longitude = coordinates(rng, world.domain_name, spec.city, spec.postal_code)
         owner = world.coaches[index % len(world.coaches)]
-        company = saved(
-            Company(
-                organisation=world.organisation,
-                name=spec.name,
-                siret=synthetic_siret(SIRET_BASE[world.domain_name] + index * 37 + 11),
-                naf_code=spec.naf_code,
-                size_band=spec.size_band,
-                address=spec.address,
-                postal_code=spec.postal_code,
-                city=spec.city,
-                latitude=latitude,
-                longitude=longitude,
-                relationship_status=spec.status,
-                kind=spec.kind,
-                owner=owner,
-                notes=spec.notes,
-                created_by=owner,
-            ),
-            exclude=["search_name"],
-        )
+        company = new_company(world, spec, index, owner)
         world.companies.append(company)
         # A manager first, then a tutor, sometimes a third person (human resources).
         roles = [rng.choice(ROLES[:2]), rng.choice(ROLES[3:])]
@@ -1064,28 +1069,7 @@ def story_company(world: World, story: JobStory):
         return found
     spec = next(spec for spec in OWN_BUSINESSES[world.domain_name] if spec.name == story.company)
     index = 900 + [s.name for s in OWN_BUSINESSES[world.domain_name]].index(spec.name)
-    latitude, longitude = coordinates(world.rng, world.domain_name, spec.city, spec.postal_code)
-    owner = world.coaches[0]
-    return saved(
-        Company(
-            organisation=world.organisation,
-            name=spec.name,
-            siret=synthetic_siret(SIRET_BASE[world.domain_name] + index * 37 + 11),
-            naf_code=spec.naf_code,
-            size_band=spec.size_band,
-            address=spec.address,
-            postal_code=spec.postal_code,
-            city=spec.city,
-            latitude=latitude,
-            longitude=longitude,
-            relationship_status=spec.status,
-            kind=spec.kind,
-            owner=owner,
-            notes=spec.notes,
-            created_by=owner,
-        ),
-        exclude=["search_name"],
-    )
+    return new_company(world, spec, index, world.coaches[0])
 
 
 def title_of(world: World, code: int):
