@@ -3,6 +3,7 @@ period, then one sheet per table of `reports.activity`.
 
 Figures are written as numbers (integers, decimals; shares as fractions with a percent format),
 never as text, so a spreadsheet can add them up. A figure hidden for a funder is the text "< 5".
+Text a spreadsheet would read as a formula is neutralised as in the CSV files.
 """
 
 import io
@@ -15,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from filrouge.reports import activity
+from filrouge.reports.csv_files import neutralise
 
 NUMBER_FORMATS = {
     activity.COUNT: "#,##0",
@@ -33,6 +35,8 @@ def write(report: activity.Report, *, organisation: str, generated_at: datetime)
     cover(book.active, report, organisation, generated_at)
     for table in report.tables:
         sheet(book.create_sheet(table.sheet), table)
+    for ws in book.worksheets:
+        neutralise_text(ws)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -90,6 +94,17 @@ def sheet(ws, table: activity.Table) -> None:
         ws.append([table.note])
     ws.freeze_panes = "B3"
     widths(ws, [48] + [16] * (len(table.columns) - 1))
+
+
+def neutralise_text(ws) -> None:
+    """Every text cell as the CSV files write it (`csv_files.neutralise`): one a spreadsheet would
+    read as a formula (a service named "=HYPERLINK(...)") gets an apostrophe, and stays text.
+    openpyxl stores a string starting with "=" as a formula: it is caught here, whatever wrote it."""
+    for row in ws.iter_rows():
+        for target in row:
+            if isinstance(target.value, str):
+                target.value = neutralise(target.value)
+                target.data_type = "s"
 
 
 def widths(ws, values: list[int]) -> None:

@@ -1,13 +1,15 @@
 """The activity report's tables read the summary's figures as they are, and hide for a funder
 what could point to someone: counts under 5, the shares and averages built on them, names."""
 
+import io
 from datetime import date
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from openpyxl import load_workbook
 
 from filrouge.outcomes import measures, periods
-from filrouge.reports import activity
+from filrouge.reports import activity, workbook
 from tests.reports import fakes
 from tests.reports.reading import spaced
 
@@ -136,3 +138,23 @@ def test_sheet_names_are_what_a_workbook_accepts():
     assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
     assert len({name.lower() for name in names}) == 3
     assert names[2] == "Emploi"
+
+
+@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2", "@SUM(A1)"])
+def test_no_text_of_the_workbook_is_read_as_a_formula(hostile):
+    """A service, a coach or an organisation named like a formula stays text in every sheet."""
+    built = activity.build(
+        fakes.summary(SCOPE, coach_names=(hostile, "Dominique Coach")),
+        period=PERIOD,
+        scope_label=hostile,
+        services=[hostile],
+        hide=False,
+    )
+    book = load_workbook(
+        io.BytesIO(workbook.write(built, organisation=hostile, generated_at=timezone.now())), rich_text=False
+    )
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    written = [cell.value for cell in cells if isinstance(cell.value, str) and hostile in cell.value]
+    assert written and all(value.startswith("'") or not value.startswith(hostile[0]) for value in written)
+    assert f"'{hostile}" in written
