@@ -3,7 +3,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
@@ -12,7 +12,7 @@ from filrouge.core.text import fold
 from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
-from filrouge.organisations.validators import siret_is_valid
+from filrouge.organisations.validators import siret_is_valid, synthetic_siret
 from filrouge.pathways.caseload import coach_loads, with_alerts
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import (
@@ -429,3 +429,30 @@ def test_the_benchmark_preset_writes_people_and_their_pathways_within_the_rules(
     first = counts()
     call_command("seed", preset="benchmark", people=500)
     assert counts() == first
+
+
+# --- Never beside real data (issue 17) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", ["demo", "benchmark"])
+def test_the_presets_refuse_a_database_holding_a_real_organisation(db, preset):
+    Organisation.objects.create(name="Association des Jardins", siret=synthetic_siret(12_345_678))
+    with pytest.raises(
+        CommandError, match="1 organisation\\(s\\) qui ne viennent pas des données de démonstration"
+    ):
+        call_command("seed", preset=preset, people=50)
+    assert Organisation.objects.count() == 1 and not User.objects.exists()
+
+
+@pytest.mark.parametrize("preset", ["demo", "benchmark"])
+def test_the_presets_refuse_a_production_setup(db, settings, preset):
+    settings.HTTPS = True
+    with pytest.raises(CommandError, match="installation de production"):
+        call_command("seed", preset=preset, people=50)
+    assert not Organisation.objects.exists()
+
+
+def test_the_benchmark_preset_runs_again_on_its_own_organisations(db):
+    call_command("seed", preset="benchmark", people=50)
+    call_command("seed", preset="benchmark", people=50)
+    assert Organisation.objects.count() == 1
