@@ -8,7 +8,8 @@ the day before the same date comes round again. A 6-month contract starting 1 Ma
 end on the Sunday 13 weeks later (91 days, the first included). When the target month has no such
 date (31 January + 1 month), the span ends on that month's last day (28 or 29 February): a job
 started on 31 January is one month old on 28 February. `span_end` states it in Python,
-`within_span` and `span_reached` in the database; the tests check they agree day by day.
+`within_span` and `span_reached` in the database; the tests check they agree on every start
+day of two month-end seasons and a leap February.
 
 In the database, dates are compared as integers: a day number (days since 1 January 1970) for
 spans of days, and a "month key" `(year × 12 + month) × 32 + day` for spans of calendar months,
