@@ -2,26 +2,15 @@
 form, shown on its page and in the list, filtered on; and the contract types of a civil-service
 tenure and a business creation offered wherever a contract is chosen."""
 
-import html
-
 import pytest
 from django.urls import reverse
 
 from filrouge.employers.models import Company, CompanyKind, RelationshipStatus
 from filrouge.referentials.models import ContractType
 from tests.employers.factories import CompanyFactory
+from tests.employers.test_views import page_of
 
 pytestmark = pytest.mark.django_db
-
-
-def page_of(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def coach(client, world):
-    client.force_login(world.users["coach"])
-    return world.users["coach"]
 
 
 def company_data(**fields):

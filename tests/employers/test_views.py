@@ -37,12 +37,6 @@ def page_of(response) -> str:
     return html.unescape(response.content.decode())
 
 
-@pytest.fixture
-def coach(client, world):
-    client.force_login(world.users["coach"])
-    return world.users["coach"]
-
-
 def company_data(**fields):
     return {"name": "Fromagerie des Alpes", "relationship_status": RelationshipStatus.PROSPECT} | fields
 

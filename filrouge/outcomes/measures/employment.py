@@ -169,13 +169,18 @@ def quarters_of(scope: Scope) -> list[Period]:
 def ips_quarterly_rates(scope: Scope) -> list[QuarterRate]:
     """The IPS quarterly employment rate of each quarter of the period: of the **people** served
     during the quarter (at least one day of an open pathway in it), those who worked in a
-    competitive job on at least one day of it. One query for all the quarters."""
+    competitive job on at least one day of it. One query for all the quarters (`people_working`)."""
+    return people_working(scope)[0]
+
+
+def people_working(scope: Scope) -> tuple[list[QuarterRate], Rate, Rate]:
+    """The IPS quarterly rates, `served_and_working` over the period and `working_now`, in the
+    one query they share (the summary's)."""
     quarters = quarters_of(scope)
-    rates = _served_and_working(scope, [(quarter.start, quarter.end) for quarter in quarters])
-    return [
-        QuarterRate(quarter, rate, quarter.kind == "quarter")
-        for quarter, rate in zip(quarters, rates, strict=True)
-    ]
+    spans = [(q.start, q.end) for q in quarters] + [(scope.start, scope.as_of), (scope.as_of, scope.as_of)]
+    *by_quarter, over_period, on_as_of = _served_and_working(scope, spans)
+    rates = [QuarterRate(q, rate, q.kind == "quarter") for q, rate in zip(quarters, by_quarter, strict=True)]
+    return rates, over_period, on_as_of
 
 
 GROUPS = {"service": "service_id", "coach": "primary_coach_id"}

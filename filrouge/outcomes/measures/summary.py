@@ -38,11 +38,9 @@ from filrouge.outcomes.measures.durations import (
 from filrouge.outcomes.measures.employment import (
     QuarterRate,
     entry_cohort_rate,
-    ips_quarterly_rates,
     ips_quarterly_rates_by,
+    people_working,
     quarters_of,
-    served_and_working,
-    working_now,
     working_on,
 )
 from filrouge.outcomes.measures.retention import Retention, retention
@@ -95,15 +93,16 @@ class Summary:
 def summary(scope: Scope) -> Summary:
     """Every measure of the scope, in a constant number of queries."""
     jobs, firsts = jobs_figures(scope), delays(scope)
+    quarters, served_working, now = people_working(scope)
     return Summary(
         scope=scope,
         flows=flows(scope),
-        ips_quarters=ips_quarterly_rates(scope),
+        ips_quarters=quarters,
         ips_by_service=ips_by_service(scope),
         ips_by_coach=ips_by_coach(scope),
-        served_working=served_and_working(scope, scope.start, scope.as_of),
+        served_working=served_working,
         entry_cohort_rate=entry_cohort_rate(scope),
-        working_now=working_now(scope),
+        working_now=now,
         first_employer_contact=firsts["employer_contact"],
         first_face_to_face_employer_contact=firsts["face_to_face_employer_contact"],
         first_immersion=firsts["immersion"],
@@ -149,7 +148,7 @@ def ips_by_coach(scope: Scope) -> list[GroupQuarters]:
 
 def trend(scope: Scope, by: str = "month") -> list[TrendPoint]:
     """Month by month (or quarter by quarter) up to as_of: entries, exits, the share of people
-    working on the point's last day, employer contacts. Four queries, whatever the number of
+    working on the point's last day, employer contacts. Three queries, whatever the number of
     points."""
     points = [p for p in split(Period(scope.start, scope.end, "span"), by) if p.start <= scope.as_of]
     if not points:
