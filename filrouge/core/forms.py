@@ -6,11 +6,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.versioning import VersionConflict, claim
 
 
 def add_domain_errors(form, error: ValidationError) -> None:
-    """A refusal of a domain rule, shown on the field it names (or above the form)."""
+    """A refusal of a domain rule, shown on the field it names (or above the form); a record
+    saved meanwhile, as the comparison of the two versions."""
+    if isinstance(error, VersionConflict) and isinstance(form, VersionedModelForm):
+        form.show_conflict(error)
+        return
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -40,6 +45,12 @@ class VersionedModelForm(forms.ModelForm):
     The form carries the version it was built from. When the record has moved on, the form is
     shown again with the user's input kept, an error, and `conflict`: the fields that differ,
     with the saved value beside the one typed. Sending it again then overwrites knowingly.
+
+    `clean()` compares early, without a lock; the write itself claims the version
+    (`core.versioning.claim`), which catches a save committed in between. `save()` claims it;
+    `save(commit=False)` leaves on the instance the version the change was built from, and the
+    domain function that writes it claims before writing. A `VersionConflict` raised there goes
+    through `add_domain_errors`, which shows it like the one found by `clean()`.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -52,28 +63,37 @@ class VersionedModelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         submitted = cleaned.get("version")
-        saved = type(self.instance).objects.filter(pk=self.instance.pk).first()
-        if self.instance.pk and submitted is not None and saved is not None and saved.version != submitted:
-            self.conflict = [
-                {
-                    "label": self.fields[name].label,
-                    "saved": self.shown(name, self.saved_value(saved, name)),
-                    "yours": self.shown(name, self.typed_value(name)),
-                }
-                for name in self.Meta.fields
-                if self.saved_value(saved, name) != self.typed_value(name)
-            ]
-            # Resending the form is then a deliberate overwrite of the saved version.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = saved.version
-            raise forms.ValidationError(
-                _(
-                    "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie. Comparez les deux "
-                    "versions ci-dessous, puis enregistrez à nouveau pour garder la vôtre."
-                ),
-                code="conflict",
-            )
+        if self.instance.pk and submitted is not None:
+            saved = self.saved_record()
+            if saved is not None and saved.version != submitted:
+                self.compare_with(saved)
+                raise VersionConflict()
         return cleaned
+
+    def saved_record(self):
+        return type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+
+    def compare_with(self, saved) -> None:
+        """Fills `conflict` with the fields that differ, and moves the form to the saved version:
+        resending it is then a deliberate overwrite of that version."""
+        self.conflict = [
+            {
+                "label": self.fields[name].label,
+                "saved": self.shown(name, self.saved_value(saved, name)),
+                "yours": self.shown(name, self.typed_value(name)),
+            }
+            for name in self.Meta.fields
+            if self.saved_value(saved, name) != self.typed_value(name)
+        ]
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = saved.version
+
+    def show_conflict(self, error: VersionConflict) -> None:
+        """A conflict found when writing, shown like the one `clean()` finds."""
+        saved = self.saved_record()
+        if saved is not None:
+            self.compare_with(saved)
+        self.add_error(None, error)
 
     def saved_value(self, obj, name):
         value = getattr(obj, name)
@@ -99,5 +119,8 @@ class VersionedModelForm(forms.ModelForm):
         return "" if value is None else str(value)
 
     def save(self, commit=True):
-        self.instance.version = self.cleaned_data["version"] + 1
+        if self.instance.pk:
+            self.instance.version = self.cleaned_data["version"]
+            if commit:
+                claim(self.instance)
         return super().save(commit)

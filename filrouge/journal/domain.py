@@ -9,10 +9,12 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filrouge import policy
+from filrouge.core.versioning import claim
 from filrouge.journal.models import (
     DURATION_MESSAGE,
     MAX_DURATION,
@@ -130,9 +132,11 @@ def record_meeting(
 
 
 def update_meeting(meeting: Meeting, *, by, staff=None) -> Meeting:
-    """Saves the changes made to a meeting (its version was moved on by the form)."""
+    """Saves the changes made to a meeting, built from the version it carries (VersionConflict
+    when someone saved it since)."""
     check_meeting(meeting)
     apply_confidentiality(meeting, by)
+    claim(meeting)
     meeting.save()
     if staff is not None:
         meeting.staff.set(staff)
@@ -160,7 +164,11 @@ def refresh_contact_dates(enrolment: Enrolment) -> None:
     changes = {"next_appointment_at": upcoming}
     if attended is not None:
         changes["last_contact_on"] = timezone.localdate(attended)
-    Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
+    # The pathway's form shows both dates: when they change, its version moves on, so that a
+    # form opened before is refused rather than saved over them.
+    row = Enrolment.objects.filter(pk=enrolment.pk)
+    if row.exclude(**changes).update(**changes, version=F("version") + 1):
+        enrolment.version = row.values_list("version", flat=True).get()
     for name, value in changes.items():
         setattr(enrolment, name, value)
 
@@ -197,11 +205,13 @@ def write_note(
 
 
 def update_note(note: Note, *, by) -> Note:
-    """An author corrects their own note (the form moved its version on)."""
+    """An author corrects their own note, from the version it carries (VersionConflict when it
+    was saved since)."""
     if note.author_id != by.pk:
         raise ValidationError(_("Seul·e l'auteur·rice d'une note peut la corriger."))
     check_note(note)
     apply_confidentiality(note, by)
+    claim(note)
     note.save()
     return note
 

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from filrouge.core.dates import span_end
+from filrouge.core.versioning import bump
 from filrouge.organisations.models import Membership, ProgrammeType, Role
 from filrouge.pathways.models import (
     Enrolment,
@@ -114,9 +115,9 @@ def enrol(person, service, *, by, referral_date, entry: dict, referral_reason=""
 
 
 def record_phase(enrolment, phase, on, by, comment="") -> PhaseChange:
+    bump(enrolment)  # a form of the pathway opened before is refused, not saved over the phase
     enrolment.phase = phase
-    enrolment.version += 1
-    enrolment.save(update_fields=["phase", "version"])
+    enrolment.save(update_fields=["phase"])
     return PhaseChange.objects.create(
         organisation_id=enrolment.organisation_id,
         enrolment=enrolment,
@@ -255,6 +256,7 @@ def renew(enrolment, *, decided_on, renewed, new_end_date, by, comment="") -> Re
         decided_by=by,
     )
     if renewed:
+        bump(enrolment)
         enrolment.planned_end_date = new_end_date
         enrolment.save(update_fields=["planned_end_date"])
     return renewal
@@ -262,6 +264,6 @@ def renew(enrolment, *, decided_on, renewed, new_end_date, by, comment="") -> Re
 
 def reassign(enrolment, coach) -> None:
     check_coach(enrolment.service, coach)
+    bump(enrolment)
     enrolment.primary_coach = coach
-    enrolment.version += 1
-    enrolment.save(update_fields=["primary_coach", "version"])
+    enrolment.save(update_fields=["primary_coach"])

@@ -136,9 +136,13 @@ def edit(request, pk):
         .users(),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Le parcours est enregistré."))
-        return redirect("people:detail", pk=enrolment.person_id)
+        try:
+            form.save()
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Le parcours est enregistré."))
+            return redirect("people:detail", pk=enrolment.person_id)
     return render(
         request,
         "pathways/enrolment_form.html",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from filrouge.core.versioning import claim
 from filrouge.pathways.domain import not_before, not_in_future, today
 from filrouge.people.models import Contact
 from filrouge.plans.models import (
@@ -274,10 +275,11 @@ def add_action(objective: PlanObjective, *, by, **fields) -> PlanAction:
 
 
 @transaction.atomic
-def update_action(action: PlanAction, *, by, **changes) -> PlanAction:
+def update_action(action: PlanAction, *, by, version: int | None = None, **changes) -> PlanAction:
     """Changes an action; a change of status is dated today. Works from the saved row, whatever
     a form did to the instance it was given. On a version the person has agreed to, only the
-    progress (PROGRESS_FIELDS) may change."""
+    progress (PROGRESS_FIELDS) may change. The changes are built from `version` (by default the
+    instance's): VersionConflict when the action was saved since."""
     unknown = set(changes) - set(ACTION_FIELDS)
     if unknown:
         raise TypeError(f"unknown action fields: {sorted(unknown)}")
@@ -300,7 +302,7 @@ def update_action(action: PlanAction, *, by, **changes) -> PlanAction:
         check_action(saved, plan)
     if saved.status != previous_status:
         saved.status_changed_on = today()
-    saved.version += 1
+    claim(saved, action.version if version is None else version)
     saved.updated_by = by
     saved.save()
     return saved

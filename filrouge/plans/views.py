@@ -290,7 +290,7 @@ def action_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            domain.update_action(action, by=request.user, **changes)
+            domain.update_action(action, by=request.user, version=form.cleaned_data["version"], **changes)
         except ValidationError as error:
             add_domain_errors(form, error)
         else:

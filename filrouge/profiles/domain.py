@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filrouge.core.versioning import claim
 from filrouge.pathways.models import EducationLevel
 from filrouge.profiles.models import (
     MAX_TARGETS,
@@ -170,8 +171,8 @@ def modified_meanwhile() -> str:
 def save_profile(person, by, form, formsets, barriers) -> Profile:
     """Writes the validated profile form, its formsets and the barrier grid, then a revision.
 
-    Refuses (ValidationError) more than six target jobs, and a save that crossed another one;
-    nothing is kept then.
+    Refuses (ValidationError) more than six target jobs, and a save that crossed another one
+    (VersionConflict when the profile was saved since the form was built); nothing is kept then.
     """
     try:
         # A savepoint: after a clash with a concurrent save (both taking the same target position,
@@ -183,16 +184,12 @@ def save_profile(person, by, form, formsets, barriers) -> Profile:
 
 
 def write_profile(person, by, form, formsets, barriers) -> Profile:
-    profile = form.save(commit=False)  # the form also moves the version on
+    profile = form.save(commit=False)
     if profile.pk is None:
         if Profile.objects.filter(person=person).exists():
             raise ValidationError(modified_meanwhile())
     else:
-        # The form compared versions when it was cleaned; another save may have been committed
-        # since. Under the lock, a second save waits for the first one, then sees its version.
-        saved = Profile.objects.select_for_update().filter(pk=profile.pk).values_list("version", flat=True)
-        if saved.first() != form.cleaned_data["version"]:
-            raise ValidationError(modified_meanwhile())
+        claim(profile)  # from the version the form was built from; VersionConflict if saved since
     profile.person, profile.organisation_id, profile.updated_by = person, person.organisation_id, by
     profile.save()
     for formset in formsets:

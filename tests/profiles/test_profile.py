@@ -2,10 +2,10 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from filrouge.core.versioning import VersionConflict
 from filrouge.profiles import domain
 from filrouge.profiles.forms import ProfileForm
 from filrouge.profiles.models import Barrier, BarrierStatus, Experience, Profile, ProfileRevision, TargetJob
@@ -375,7 +375,7 @@ def test_a_save_committed_after_the_form_was_checked_is_not_overwritten(world):
     form = ProfileForm(form_data(version="1", skills="Après"), instance=saved)
     assert form.is_valid()
     Profile.objects.filter(pk=saved.pk).update(skills="Entre-temps", version=2)  # another request
-    with pytest.raises(ValidationError, match="Quelqu'un vient d'enregistrer"):
+    with pytest.raises(VersionConflict, match="modifié par quelqu'un d'autre"):
         domain.save_profile(world.person, None, form, [], {})
     saved.refresh_from_db()
     assert (saved.skills, saved.version) == ("Entre-temps", 2)
