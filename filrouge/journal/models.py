@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from filrouge.core.crypto import EncryptedTextField
+from filrouge.core.crypto import EncryptedCharField, EncryptedTextField
 from filrouge.core.text import fold
 
 MIN_DURATION = 5
@@ -114,14 +114,15 @@ class Meeting(Writing):
         ],
     )
     kind = models.CharField(_("type d'entretien"), max_length=12, choices=MeetingKind.choices)
-    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    # Where and with whom (a home, a clinic, a relative) tell about the person: encrypted too.
+    place = EncryptedCharField(_("lieu"), max_length=200, blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="meetings_attended",
         verbose_name=_("participants de l'équipe"),
     )
-    others = models.CharField(
+    others = EncryptedCharField(
         _("autres participants"),
         max_length=300,
         blank=True,

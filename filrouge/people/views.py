@@ -11,6 +11,7 @@ from filrouge.organisations.models import Membership, Role
 from filrouge.pathways import domain
 from filrouge.pathways.forms import EnrolmentStartForm, EntrySituationForm
 from filrouge.pathways.models import Enrolment
+from filrouge.people import domain as people
 from filrouge.people.forms import ContactForm, PersonContactForm, PersonEditForm, PersonForm, SearchForm
 from filrouge.people.models import Person, PersonContact
 from filrouge.people.timeline import kinds as timeline_kinds
@@ -62,22 +63,20 @@ def person_create(request):
     if request.method == "POST" and all([form.is_valid(), start.is_valid(), entry.is_valid()]):
         person = form.save(commit=False)
         person.organisation = request.user.organisation
-        person.created_by = request.user
-        duplicates = person.same_identity()
-        if duplicates and not request.POST.get("not_a_duplicate"):
-            visible = set(policy.scoped_people(request.user).filter(pk__in=[d.pk for d in duplicates]))
-            duplicates = [(d, d in visible) for d in duplicates]
+        try:
+            with transaction.atomic():  # the person is not kept without their pathway
+                people.create_person(
+                    person, by=request.user, homonym_confirmed=bool(request.POST.get("not_a_duplicate"))
+                )
+                open_pathway(request, person, start, entry)
+        except people.PossibleDuplicate as duplicate:
+            visible = set(policy.scoped_people(request.user).filter(pk__in=[d.pk for d in duplicate.matches]))
+            duplicates = [(d, d in visible) for d in duplicate.matches]
+        except ValidationError as error:
+            add_domain_errors(start, error)
         else:
-            duplicates = []
-            try:
-                with transaction.atomic():  # the person is not kept without their pathway
-                    person.save()
-                    open_pathway(request, person, start, entry)
-            except ValidationError as error:
-                add_domain_errors(start, error)
-            else:
-                messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.full_name})
-                return redirect("people:detail", pk=person.pk)
+            messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.full_name})
+            return redirect("people:detail", pk=person.pk)
     return render(
         request,
         "people/person_create.html",
@@ -142,11 +141,15 @@ def person_edit(request, pk):
     person = visible_person(request, pk, policy.Action.EDIT_CASES)
     form = PersonEditForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(
-            request, _("Les informations de %(name)s sont enregistrées.") % {"name": person.full_name}
-        )
-        return redirect("people:detail", pk=person.pk)
+        try:
+            form.save()
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request, _("Les informations de %(name)s sont enregistrées.") % {"name": person.full_name}
+            )
+            return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 
 

@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.crypto import EncryptedTextField
+
 
 class AgreementMethod(models.TextChoices):
     SIGNED_PAPER = "signed_paper", _("Signé sur papier")
@@ -212,7 +214,8 @@ class PlanAction(models.Model):
     status = models.CharField(
         _("statut"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
-    outcome_note = models.TextField(_("résultat, commentaire"), blank=True)
+    # How an action went often tells about health or life (a treatment, a refusal): encrypted.
+    outcome_note = EncryptedTextField(_("résultat, commentaire"), blank=True)
     status_changed_on = models.DateField(_("statut changé le"))
     # The action of an earlier version this one was copied from (the first of the chain), so
     # that a finished action copied into later versions counts once on the timeline.

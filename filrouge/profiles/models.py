@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from filrouge.core.crypto import EncryptedCharField, EncryptedJSONField
+from filrouge.core.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from filrouge.pathways.models import EducationLevel
 from filrouge.referentials.models import ContractType
 
@@ -61,9 +61,11 @@ class ChoicesListValidator:
 class Profile(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="profile")
-    skills = models.TextField(_("compétences"), blank=True)
-    soft_skills = models.TextField(_("savoir-être"), blank=True)
-    expectations = models.TextField(
+    # The texts about the person (what they can do, how, what they seek or avoid and why) are
+    # encrypted, like the barriers' comments; nothing searches them.
+    skills = EncryptedTextField(_("compétences"), blank=True)
+    soft_skills = EncryptedTextField(_("savoir-être"), blank=True)
+    expectations = EncryptedTextField(
         _("attentes et préférences"),
         blank=True,
         help_text=_("Ce que la personne recherche dans un emploi, ce qu'elle veut éviter."),
@@ -98,7 +100,7 @@ class Experience(models.Model):
     employer = models.CharField(_("employeur"), max_length=200, blank=True)
     started_on = models.DateField(_("début"))
     ended_on = models.DateField(_("fin"), null=True, blank=True, help_text=_("Laissez vide si en cours."))
-    description = models.TextField(_("description"), blank=True)
+    description = EncryptedTextField(_("description"), blank=True)  # why a job ended, say
 
     class Meta:
         ordering = ["-started_on", "pk"]
@@ -158,7 +160,8 @@ class TargetJob(models.Model):
     transport = models.JSONField(
         _("moyens de transport"), default=list, blank=True, validators=[ChoicesListValidator(TransportMode)]
     )
-    availability = models.CharField(
+    # Constraints often follow care or family (a treatment on Wednesdays): encrypted.
+    availability = EncryptedCharField(
         _("contraintes de disponibilité"),
         max_length=200,
         blank=True,
