@@ -16,6 +16,7 @@ any other lookup is refused rather than silently matching nothing. Searches run 
 rows already scoped by the policy (see `journal.selectors.search_writings`).
 """
 
+import base64
 import json
 import logging
 import os
@@ -123,10 +124,19 @@ def _fernet() -> MultiFernet:
     return MultiFernet(list(_keys()))
 
 
+@cache
+def file_keys() -> tuple[bytes, ...]:
+    """The same keys as raw bytes, the one that encrypts first: attached files derive their own
+    keys from them (`filrouge.core.filecrypto`), so one key management covers both."""
+    _keys()  # each key checked first, with its position in the error
+    return tuple(base64.urlsafe_b64decode(key) for key in load_keys())
+
+
 def reset_keys() -> None:
     """Read the keys again (after a rotation, or in tests that change them)."""
     _keys.cache_clear()
     _fernet.cache_clear()
+    file_keys.cache_clear()
 
 
 @receiver(setting_changed)

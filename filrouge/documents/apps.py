@@ -10,9 +10,9 @@ class DocumentsConfig(AppConfig):
         from django.core.signals import request_finished
 
         from filrouge.documents import timeline_events  # noqa: F401  (registers the files' events)
-        from filrouge.documents.domain import remove_rolled_back_files
+        from filrouge.documents.storage import discard_rolled_back
         from filrouge.people.record import tab
 
         tab(50, "documents:person_documents", _("Documents"))
         # The request's transaction has ended by then: files of a rolled-back upload go.
-        request_finished.connect(remove_rolled_back_files, dispatch_uid="documents.rolled_back_files")
+        request_finished.connect(discard_rolled_back, dispatch_uid="documents.rolled_back_files")

@@ -1,50 +1,18 @@
-import threading
+from collections import Counter
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filrouge.core import crypto, filecrypto
+from filrouge.documents import storage
 from filrouge.documents.models import Attachment, private_storage
 from filrouge.documents.validation import check_upload
 
-# Files written by transactions not yet committed, by stored name, each with the callback that
-# confirms it on commit. Django has no hook for a rollback: a file whose callback was dropped
-# (its transaction or savepoint rolled back) has no row any more, and is removed. A callback
-# still queued belongs to a transaction that is still open (a caller's, or a test's).
-_pending = threading.local()
-
-
-def pending_files() -> dict:
-    if not hasattr(_pending, "files"):
-        _pending.files = {}
-    return _pending.files
-
-
-def remove_if_rolled_back(name: str) -> None:
-    pending = pending_files()
-
-    def confirm():
-        pending.pop(name, None)
-
-    pending[name] = confirm
-    transaction.on_commit(confirm)  # runs at once outside a transaction
-
-
-def remove_rolled_back_files(**kwargs) -> None:
-    """Removes the files whose transaction rolled back (connected to `request_finished`)."""
-    pending = pending_files()
-    if not pending:
-        return
-    # The connection's queue of on_commit callbacks (what Django's own captureOnCommitCallbacks reads).
-    queued = {func for _savepoints, func, _robust in transaction.get_connection().run_on_commit}
-    for name, confirm in list(pending.items()):
-        if confirm not in queued:
-            try:
-                private_storage.delete(name)
-            except OSError:
-                continue  # left for the next request to retry: the response must not fail for it
-            del pending[name]
+SAMPLE = 200
 
 
 def attach(person, upload, *, kind, title, by, enrolment=None) -> Attachment:
@@ -64,13 +32,13 @@ def attach(person, upload, *, kind, title, by, enrolment=None) -> Attachment:
         sha256=checked.sha256,
         uploaded_by=by,
     )
+    # Written encrypted under a temporary name, moved to its own once the row is committed.
     attachment.file.save(checked.name, upload, save=False)
     try:
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)  # no row, no file
         raise
-    remove_if_rolled_back(attachment.file.name)
     return attachment
 
 
@@ -83,3 +51,49 @@ def archive(attachment) -> None:
 def restore(attachment) -> None:
     attachment.archived_at = None
     attachment.save(update_fields=["archived_at"])
+
+
+# --- Files on disk -----------------------------------------------------------------------------
+
+
+def saved_names() -> set[str]:
+    return set(crypto.every_row(Attachment).exclude(file="").values_list("file", flat=True))
+
+
+def sweep_files(*, dry_run: bool = False) -> storage.Sweep:
+    """Removes the files no document keeps (`filrouge files sweep`): see `storage.sweep`."""
+    return storage.sweep(Path(settings.PRIVATE_MEDIA_ROOT), saved_names(), dry_run=dry_run)
+
+
+def rotate_files() -> Counter:
+    """Writes every document's file again with the current key (`filrouge keys rotate`), one at a
+    time, its row locked meanwhile: an erasure or an anonymisation waits, then removes the new
+    file, never the old one under a file written back after it."""
+    counts = Counter()
+    rows = crypto.every_row(Attachment).exclude(file="").order_by("pk").values_list("pk", flat=True)
+    for pk in list(rows):
+        with transaction.atomic():
+            name = (
+                crypto.every_row(Attachment).select_for_update().filter(pk=pk).values_list("file", flat=True)
+            ).first()
+            if name:  # emptied or deleted meanwhile: its file is gone with it
+                counts[storage.rotate(Path(private_storage.path(name)))] += 1
+    return counts
+
+
+def check_files(*, every: bool = False) -> Counter:
+    """Opens the latest files (every one with `every`) as a download would: "ok", "failed" (no
+    key opens it, or it is damaged), "clear" (stored in clear) or "missing"."""
+    counts = Counter()
+    rows = crypto.every_row(Attachment).exclude(file="").order_by("-pk").values_list("file", flat=True)
+    for name in rows if every else rows[:SAMPLE]:
+        try:
+            with private_storage.open_clear(name):
+                counts["ok"] += 1
+        except FileNotFoundError:
+            counts["missing"] += 1
+        except filecrypto.ClearFile:
+            counts["clear"] += 1
+        except crypto.DecryptionError:
+            counts["failed"] += 1
+    return counts

@@ -2,15 +2,22 @@
 
 import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core import filecrypto
+from filrouge.documents import storage
+
 
 class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, with no public URL; the setting is read at each use."""
+    """Files under PRIVATE_MEDIA_ROOT, with no public URL; the setting is read at each use.
+    Stored encrypted, and under their final name once the row's transaction commits
+    (`documents.storage`); read only through `open_clear`."""
 
     def __init__(self):
         super().__init__(base_url=None)
@@ -22,6 +29,29 @@ class PrivateStorage(FileSystemStorage):
     @property
     def location(self):
         return os.path.abspath(self.base_location)
+
+    def _save(self, name, content):
+        storage.write(Path(self.path(name)), content)
+        return name
+
+    def open_clear(self, name) -> filecrypto.Reader:
+        return storage.open_clear(Path(self.path(name)))
+
+    def _open(self, name, mode="rb"):
+        if mode != "rb":
+            raise ValueError("An attached file is only read, through its decryption.")
+        return File(self.open_clear(name), name=name)
+
+    def exists(self, name):
+        final = Path(self.path(name))
+        return final.exists() or storage.temporary_path(final).exists()
+
+    def delete(self, name):
+        storage.remove(Path(self.path(name)))
+
+    def size(self, name):
+        with storage.open_stored(Path(self.path(name))) as handle:
+            return filecrypto.clear_size(os.fstat(handle.fileno()).st_size)
 
 
 private_storage = PrivateStorage()

@@ -1,3 +1,4 @@
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.consents import sharing
 from filrouge.consents.views import share_refused
+from filrouge.core.crypto import DecryptionError
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate
 from filrouge.documents import domain
@@ -22,6 +24,8 @@ from filrouge.plans.domain import plan_outline
 from filrouge.plans.models import ActionPlan
 
 VIEW, EDIT = policy.Action.VIEW_CASES, policy.Action.EDIT_CASES
+
+logger = logging.getLogger("filrouge.documents")
 
 
 def reachable_attachment(request, pk, action=VIEW):
@@ -86,12 +90,18 @@ def upload(request, pk):
 def download(request, pk):
     attachment = reachable_attachment(request, pk)
     try:
-        handle = attachment.file.open("rb")
+        handle = attachment.file.storage.open_clear(attachment.file.name)
     except FileNotFoundError:
         raise Http404 from None
+    except DecryptionError as error:
+        # Which document and why, never its content: a damaged file is not served, even in part.
+        logger.error("Attachment %s is not served: %s", attachment.pk, error)
+        context = {"attachment": attachment, "person": attachment.person}
+        return render(request, "documents/damaged_file.html", context, status=500)
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
+    response["Content-Length"] = handle.size
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

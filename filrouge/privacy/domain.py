@@ -35,6 +35,7 @@ from filrouge.pathways.models import Enrolment, EntrySituation, Phase, PhaseChan
 from filrouge.people.models import Person, PersonContact
 from filrouge.placements.models import Adjustment, AdjustmentReview, ImmersionRenewal, Placement
 from filrouge.plans.models import ActionPlan, PlanAction, PlanObjective
+from filrouge.privacy.models import AccessRequest, RequestStatus, WritingReview
 from filrouge.profiles.models import Barrier, Experience, Profile, ProfileRevision, TargetJob, Training
 from filrouge.workshops.models import Registration
 
@@ -71,10 +72,26 @@ def anonymise_consents(person) -> None:
     Disclosure.objects.filter(person=person).update(comment="")
 
 
+def unanswered_access_requests(person):
+    return AccessRequest.objects.filter(person=person).exclude(status=RequestStatus.ANSWERED)
+
+
+def access_request_refusal(person) -> str | None:
+    """A record whose person asked for access stays whole until the answer is given (RGPD art. 15)."""
+    if unanswered_access_requests(person).exists():
+        return _(
+            "Une demande de droit d'accès de cette personne attend sa réponse : la ou le délégué à la "
+            "protection des données doit d'abord y répondre."
+        )
+    return None
+
+
 def anonymisation_refusal(person) -> str | None:
     """Why this record cannot be anonymised now, or None."""
     if person.is_anonymised:
         return _("Ce dossier est déjà anonymisé.")
+    if refusal := access_request_refusal(person):
+        return refusal
     if person.enrolments.current().exists():
         return _(
             "Un parcours de cette personne est encore en cours : enregistrez d'abord sa sortie. "
@@ -110,15 +127,19 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
         raise ValidationError(refusal)
     enrolments = Enrolment.objects.filter(person=person)
 
-    # The pathway: dates, phases, outcomes kept; reasons and comments gone.
-    enrolments.update(referral_reason="", exit_comment="", reoriented_to="", version=models.F("version") + 1)
+    # The pathway: dates, phases, outcomes kept; reasons and comments gone. Every versioned row
+    # emptied moves to its next version: a form opened before is refused, not saved over it.
+    next_version = models.F("version") + 1
+    enrolments.update(referral_reason="", exit_comment="", reoriented_to="", version=next_version)
     EntrySituation.objects.filter(enrolment__in=enrolments).update(mdph_file="")
     for model in (PhaseChange, Suspension, Renewal):
         model.objects.filter(enrolment__in=enrolments).update(comment="")
 
     # Meetings and notes stay (their kind, date and attendance are counted), without a word.
-    Meeting.objects.filter(enrolment__in=enrolments).update(summary="", place="", others="")
-    Note.objects.filter(enrolment__in=enrolments).update(text="")
+    Meeting.objects.filter(enrolment__in=enrolments).update(
+        summary="", place="", others="", version=next_version
+    )
+    Note.objects.filter(enrolment__in=enrolments).update(text="", version=next_version)
 
     # The plan: objectives and actions stay with their theme, kind and status.
     plans = ActionPlan.objects.filter(enrolment__in=enrolments)
@@ -127,10 +148,12 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     )
     actions = PlanAction.objects.filter(objective__plan__in=plans)
     actions.exclude(custom_label="").update(custom_label=CUSTOM_ACTION)
-    actions.update(outcome_note="")
+    actions.update(outcome_note="", version=next_version)
 
     # The profile: referential items (jobs, levels, barriers' statuses) stay, texts go.
-    Profile.objects.filter(person=person).update(skills="", soft_skills="", expectations="")
+    Profile.objects.filter(person=person).update(
+        skills="", soft_skills="", expectations="", version=next_version
+    )
     Experience.objects.filter(profile__person=person).update(employer="", description="")
     Training.objects.filter(profile__person=person).update(title=TRAINING_TITLE, institution="")
     TargetJob.objects.filter(profile__person=person).update(availability="")
@@ -153,6 +176,8 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     attachments = Attachment.objects.filter(person=person)
     delete_files_on_commit(stored_files(attachments))
     attachments.update(
+        # No name left: a key rotation skips the row, and the sweep removes a file left behind.
+        file="",
         title=DELETED_DOCUMENT,
         original_name=DELETED_FILE_NAME,
         sha256="",
@@ -163,6 +188,10 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     # date and method, not the words nor the names typed in.
     PersonContact.objects.filter(person=person).delete()
     anonymise_consents(person)
+
+    # Right-of-access requests stay (received, answered), without how they came nor the reviews' words.
+    AccessRequest.objects.filter(person=person).update(requested_by="", extension_reason="")
+    WritingReview.objects.filter(request__person=person).update(explanation="", withheld_passages="")
 
     # The person: a neutral name, the year of birth only, no contact details.
     person.first_name = ANONYMOUS_FIRST_NAME
@@ -195,6 +224,8 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
 
 def erasure_refusal(person) -> str | None:
     """Why the law has the service keep this record, or None when it may be erased."""
+    if refusal := access_request_refusal(person):
+        return refusal
     enrolments = Enrolment.objects.filter(person=person)
     began = enrolments.filter(
         Q(intake_date__isnull=False)
@@ -262,9 +293,11 @@ def retention_due(on: date | None = None) -> list[Person]:
     than the longest retention period of the services involved."""
     on = on or today()
     ongoing = Enrolment.objects.filter(person=OuterRef("pk"), exit_date__isnull=True)
+    asking = unanswered_access_requests(OuterRef("pk"))
     people = (
         Person.objects.filter(anonymised_at__isnull=True)
         .exclude(Exists(ongoing))
+        .exclude(Exists(asking))  # anonymised at the first run after the answer
         .annotate(last_exit=Max("enrolments__exit_date"), longest=Max("enrolments__service__retention_years"))
         .filter(last_exit__isnull=False)
         .order_by("pk")

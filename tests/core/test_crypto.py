@@ -98,8 +98,12 @@ def stored(world, case) -> dict:
 
 
 EXPECTED = {
-    "journal.Meeting": ["summary"],
+    "journal.Meeting": ["place", "others", "summary"],
     "journal.Note": ["text"],
+    "plans.PlanAction": ["outcome_note"],
+    "profiles.Profile": ["skills", "soft_skills", "expectations"],
+    "profiles.Experience": ["description"],
+    "profiles.TargetJob": ["availability"],
     "pathways.Enrolment": ["referral_reason", "exit_comment"],
     "pathways.EntrySituation": ["mdph_file"],
     "pathways.PhaseChange": ["comment"],
@@ -377,3 +381,27 @@ def test_a_suspension_written_through_the_domain_is_encrypted(world):
     )
     assert raw(Suspension, "comment", suspension.pk).startswith("enc:")
     assert Suspension.objects.get(pk=suspension.pk).comment == SECRET
+
+
+def test_the_first_keys_of_a_production_setup_are_made_by_the_commands_the_checks_name(tmp_path):
+    """`keys generate` and `audit rotate-key` are what the startup checks tell the administrator to
+    run: they work where the checks refuse everything else for want of a key, before any migrate."""
+    production = PRODUCTION | {
+        "FILROUGE_VAR_DIR": str(tmp_path),
+        "FILROUGE_ENCRYPTION_KEYS": "",
+        "FILROUGE_AUDIT_KEYS": "",
+    }
+    refused = run_manage("audit", "verify", env=production)
+    assert refused.returncode != 0 and "filrouge.E001" in refused.stderr and "filrouge.E020" in refused.stderr
+
+    generated = run_manage("keys", "generate", env=production)
+    assert generated.returncode == 0, generated.stderr
+    key = next(line for line in generated.stdout.splitlines() if line and " " not in line)
+    made = run_manage("audit", "rotate-key", env=production)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE((tmp_path / "audit_keys").stat().st_mode) == 0o600
+
+    ready = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production | {"FILROUGE_ENCRYPTION_KEYS": key}
+    )
+    assert ready.returncode == 0, ready.stdout + ready.stderr

@@ -50,13 +50,16 @@ def send(client, world, file, user="coach", **fields):
     return client.post(reverse("documents:upload", args=[world.person.pk]), data)
 
 
-def test_a_pdf_is_stored_outside_the_static_root_under_a_random_name(client, world, private_media):
-    response = send(client, world, upload("Mon CV (2026).pdf"))
+def test_a_pdf_is_stored_outside_the_static_root_under_a_random_name(
+    client, world, private_media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, world, upload("Mon CV (2026).pdf"))
     assert response.status_code == 302
     saved = Attachment.objects.get()
     assert saved.content_type == "application/pdf" and saved.original_name == "Mon_CV_2026.pdf"
     assert saved.title == "Mon_CV_2026.pdf" and len(saved.sha256) == 64
-    assert "CV" not in saved.file.name and (private_media / saved.file.name).exists()
+    assert "CV" not in saved.file.name and stored_files(private_media) == [private_media / saved.file.name]
 
 
 def test_office_and_image_files_are_accepted_by_their_content(client, world):
@@ -109,7 +112,8 @@ def test_the_download_goes_through_the_policy(client, world):
 
 def test_a_file_missing_on_disk_is_a_clean_404(client, world, private_media):
     saved = attachment(world.person)
-    (private_media / saved.file.name).unlink()
+    for path in stored_files(private_media):
+        path.unlink()
     client.force_login(world.users["coach"])
     assert client.get(reverse("documents:download", args=[saved.pk])).status_code == 404
 
@@ -214,13 +218,13 @@ def test_a_row_that_cannot_be_saved_leaves_no_file_on_disk(world, private_media,
 
 def test_the_file_of_a_rolled_back_upload_goes_when_the_request_ends(client, world, private_media):
     with pytest.raises(RuntimeError), transaction.atomic():
-        rolled_back = private_media / attachment(world.person).file.name
+        rolled_back = private_media / f"{attachment(world.person).file.name}.part"
         raise RuntimeError("a later step failed")
     assert rolled_back.exists() and not Attachment.objects.exists()
-    kept = private_media / attachment(world.person).file.name  # its transaction is still open
+    kept = private_media / f"{attachment(world.person).file.name}.part"  # its transaction is still open
     client.force_login(world.users["coach"])
     client.get(reverse("documents:person_documents", args=[world.person.pk]))
-    assert not rolled_back.exists() and kept.exists()
+    assert stored_files(private_media) == [kept]
 
 
 # --- What the documents say -------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from cryptography.fernet import Fernet
 from django.core.management.base import BaseCommand, CommandError
 
 from filrouge.core import crypto
+from filrouge.documents.domain import check_files, rotate_files
 
 SAMPLE = 200
 
@@ -13,26 +14,38 @@ A new encryption key (keep it secret, and apart from the database and its backup
 To rotate to it:
   1. put it FIRST, before the current keys: in FILROUGE_ENCRYPTION_KEYS (comma-separated) or as
      the first key line of the key file ({path});
-  2. restart filrouge, then run `filrouge keys rotate`: every value is encrypted again with it;
+  2. restart filrouge, then run `filrouge keys rotate`: every value and every attached file is
+     encrypted again with it;
   3. once `filrouge keys check` reports no failure with the new key alone, remove the old keys.
 """
 
 
 class Command(BaseCommand):
-    help = "Encryption keys of the sensitive fields: generate a key, rotate to it, check the stored values."
+    help = (
+        "Encryption keys of the sensitive fields and the attached files: generate a key, rotate to "
+        "it, check the stored values."
+    )
+    # Making the first key must work where the checks refuse to start for want of one.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("generate", help="Prints a new key and how to install it.")
-        rotate = actions.add_parser("rotate", help="Encrypts every value again with the first key.")
+        rotate = actions.add_parser(
+            "rotate", help="Encrypts every value and every attached file again with the first key."
+        )
         rotate.add_argument("--batch-size", type=int, default=crypto.BATCH)
-        check = actions.add_parser("check", help="Decrypts a sample of every encrypted column.")
+        check = actions.add_parser(
+            "check", help="Decrypts a sample of every encrypted column and of the attached files."
+        )
         check.add_argument("--all", action="store_true", help="Every value, not a sample.")
 
     def handle(self, *args, action, **options):
         if action == "generate":
             self.stdout.write(INSTALL.format(key=Fernet.generate_key().decode(), path=crypto.key_file()))
-        elif action == "rotate":
+            return
+        self.check()
+        if action == "rotate":
             self.rotate(options["batch_size"])
         else:
             self.check_values(every=options["all"])
@@ -50,6 +63,14 @@ class Command(BaseCommand):
                 f"with the current key, {counts['encrypted']} found in clear and encrypted, "
                 f"{counts['failed']} opened by no key."
             )
+        # The attached files, one at a time, each replaced atomically.
+        files = rotate_files()
+        failed += files["failed"]
+        self.stdout.write(
+            f"Attached files: {files['rotated']} re-encrypted, {files['current']} already with the "
+            f"current key, {files['encrypted']} found in clear and encrypted, {files['failed']} "
+            f"opened by no key or damaged, {files['missing']} missing."
+        )
         if failed:
             raise CommandError(
                 f"{failed} values open with none of the configured keys: they are left as they are. "
@@ -85,6 +106,13 @@ class Command(BaseCommand):
                     f"{model._meta.label}.{field.name}: {checked} checked, {failed} opened by no key, "
                     f"{clear} stored in clear — {state}"
                 )
+        files = check_files(every=every)
+        failures += files["failed"] + files["clear"]
+        state = "ok" if not (files["failed"] or files["clear"]) else "FAILED"
+        self.stdout.write(
+            f"Attached files: {files.total()} checked, {files['failed']} opened by no key or damaged, "
+            f"{files['clear']} stored in clear, {files['missing']} missing — {state}"
+        )
         if failures:
             raise CommandError(f"{failures} stored values cannot be read with the configured keys.")
         self.stdout.write("Every value checked opens with the configured keys.")
