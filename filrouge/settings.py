@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, for the project's own widgets (FORM_RENDERER below)
+    "django_tasks_db",  # the background tasks' table (TASKS below)
     "filrouge.core",
     "filrouge.organisations",
     "filrouge.accounts",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
     "filrouge.accounts.middleware.TwoFactorMiddleware",
     # Who read which person's record, note, document or export; refused attempts too.
     "filrouge.audit.middleware.AuditMiddleware",
+    # A form sent twice (a double click, a resent request) is saved once.
+    "filrouge.core.idempotency.IdempotencyMiddleware",
     # Deny by default: every view needs a logged-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -201,6 +204,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Absolute lifetime of a session, and how long it survives without a request.
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", 10))
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
+# Pages show a countdown with "Rester connecté" this long before the session ends.
+SESSION_EXPIRY_WARNING = timedelta(minutes=env_int("SESSION_WARNING_MINUTES", 5))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 
 LANGUAGE_CODE = "fr"
@@ -224,11 +229,24 @@ ENCRYPTION_KEY_FILE_CREATE = env_bool("FILROUGE_CREATE_KEY_FILE", not HTTPS)
 TWO_FACTOR_REQUIRED = env_bool("FILROUGE_REQUIRE_2FA", True)
 # Access entries of the audit trail are purged after this many days (`filrouge audit purge`).
 AUDIT_ACCESS_RETENTION_DAYS = env_int("FILROUGE_AUDIT_ACCESS_DAYS", 365)
+# The audit chains are sealed with HMAC keys kept outside the database (filrouge.audit.keys): the
+# first seals, every one verifies. A local installation creates its key file on first use.
+AUDIT_KEYS = env_list("FILROUGE_AUDIT_KEYS", [])
+AUDIT_KEY_FILE = Path(os.environ.get("FILROUGE_AUDIT_KEY_FILE", VAR_DIR / "audit_keys"))
+AUDIT_KEY_FILE_CREATE = env_bool("FILROUGE_CREATE_KEY_FILE", not HTTPS)
+# Each chain's head is published outside the database (filrouge.audit.heads): appended to this
+# file, kept apart from the database's directory, and sent to the system log when
+# FILROUGE_AUDIT_SYSLOG gives its socket ("/dev/log") or "host:port".
+AUDIT_HEADS_FILE = Path(os.environ.get("FILROUGE_AUDIT_HEADS_FILE", VAR_DIR / "audit" / "heads.log"))
+AUDIT_SYSLOG = os.environ.get("FILROUGE_AUDIT_SYSLOG", "")
 
 # Attached files (CVs, signed agreements): outside the static root, served only through a view
 # that asks the policy module.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("FILROUGE_PRIVATE_MEDIA_ROOT", VAR_DIR / "uploads"))
 MAX_UPLOAD_MB = int(os.environ.get("FILROUGE_MAX_UPLOAD_MB", "10"))
+# An accepted upload (the file and the form around it) stays in memory until it is stored
+# encrypted: never in clear in the system's temporary directory, where a killed worker leaves it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 STATICFILES_DIRS = [BASE_DIR / "filrouge" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -263,6 +281,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Background tasks (emails first): queued in the application's database, in the request's
+# transaction, and run by the worker that `filrouge serve` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Logs carry no personal data: requests are logged by path and status only.
 LOGGING = {
     "version": 1,
@@ -272,3 +294,14 @@ LOGGING = {
     # WeasyPrint reports each rendering step at INFO; only its warnings matter.
     "loggers": {"weasyprint": {"level": "WARNING"}},
 }
+# The audit chains' published heads (filrouge.audit.heads) are logged whatever LOG_LEVEL says; with
+# FILROUGE_AUDIT_SYSLOG they also go to the system log, out of reach of the database's users.
+LOGGING["loggers"]["filrouge.audit.heads"] = {"level": "INFO"}
+if AUDIT_SYSLOG:
+    _host, _, _port = AUDIT_SYSLOG.rpartition(":")
+    LOGGING["handlers"]["audit_syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": AUDIT_SYSLOG if AUDIT_SYSLOG.startswith("/") else (_host, int(_port)),
+        "facility": "authpriv",
+    }
+    LOGGING["loggers"]["filrouge.audit.heads"]["handlers"] = ["audit_syslog"]

@@ -23,6 +23,13 @@ STATIC_ROOT = None
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="filrouge-test-uploads-"))
 # A fixed key, for tests only (tests that change keys call crypto.reset_keys()).
 ENCRYPTION_KEYS = ["dGVzdC1rZXktZmlscm91Z2UtMDAwMDAwMDAwMDAwMDA="]
+# Likewise the audit trail's key; its published heads go to a throwaway file, emptied after each
+# test (tests/conftest.py).
+AUDIT_KEYS = ["dGVzdC1hdWRpdC1rZXktZmlscm91Z2UtMDAwMDAwMDA="]
+AUDIT_HEADS_FILE = Path(tempfile.mkdtemp(prefix="filrouge-test-audit-")) / "heads.log"
 # Two-factor authentication is asked of case workers in production; tests that prove it turn
 # it on (tests/accounts/test_two_factor.py), the rest sign in with force_login.
 TWO_FACTOR_REQUIRED = False
+# Tasks run at once, inside the enqueuing call, so tests read their emails in mail.outbox; the
+# tests of the queue itself (tests/accounts/test_emails.py) put the database backend back.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

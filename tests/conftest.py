@@ -46,6 +46,24 @@ class World:
     contact_link: PersonContact | None = None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_tables_flushed_as_maintenance():
+    """PostgreSQL refuses to empty the audit tables outside their maintenance (audit migration 0003)."""
+    from tests.audit.database import flushes_as_maintenance
+
+    with flushes_as_maintenance():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _audit_heads_forgotten():
+    """The audit heads a test publishes (settings_test's throwaway file) are not the next test's."""
+    from django.conf import settings
+
+    yield
+    settings.AUDIT_HEADS_FILE.unlink(missing_ok=True)
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()
@@ -80,3 +98,15 @@ def make_world() -> World:
         w.enrolment, start=domain.today() - timedelta(days=3), end=None, reason="hospitalisation", by=None
     )
     return w
+
+
+@pytest.fixture(autouse=True)
+def _referentials_after_a_flush(request):
+    """A transactional test leaves every table empty, the referentials the migrations loaded
+    included: a transactional test starts by putting them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from filrouge.seed.demo import ensure_reference_data
+
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()

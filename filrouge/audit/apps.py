@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from filrouge.audit import capture, logins, tracked
+        from filrouge.audit import checks as _checks  # noqa: F401  (registers the audit-key checks)
 
         tracked.declare_models()
         tracked.declare_pages()

@@ -1,10 +1,18 @@
 """Appending to the hash chains, verifying them, purging old access entries, redacting values.
 
-An entry's hash covers its fields and the previous entry's hash, not its sequence number: the
-order is bound by `prev_hash`, so a moved entry is reported as out of order rather than as
-edited. The stored values of a change are covered through their digest (`changes_digest`,
-salted so that a digest reveals nothing once the values are gone): a redacted entry, whose
-values are removed, still verifies, and an entry whose values are present must match it.
+An entry's hash is an HMAC-SHA256, with a key kept outside the database (`filrouge.audit.keys`),
+of its fields and the previous entry's hash, not of its sequence number: the order is bound by
+`prev_hash`, so a moved entry is reported as out of order rather than as edited. Without the key,
+whoever rewrites the table (deletes an entry and re-chains the later ones) cannot make the hashes
+match; with it, the heads published outside the database (`filrouge.audit.heads`) still tell.
+The stored values of a change are covered through their digest (`changes_digest`, salted so
+that a digest reveals nothing once the values are gone): a redacted entry, whose values are
+removed, still verifies, and an entry whose values are present must match it.
+
+Entries written before the chains were keyed keep their plain SHA-256 (key id `keys.LEGACY`) and
+are verified the old way, but only up to the boundary that the upgrade sealed with the key on
+each chain's head (`ChainHead.legacy_*`): an unkeyed entry after it is a forgery, and a rewrite of
+the unkeyed part changes the hash that the first keyed entry and the sealed boundary hold.
 """
 
 import hashlib
@@ -17,8 +25,10 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from filrouge.audit import heads, keys
 from filrouge.audit.models import (
     AuditEntry,
     ChainHead,
@@ -38,27 +48,49 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    return digest(
-        canonical(
-            {
-                "chain": entry.chain,
-                "prev": entry.prev_hash,
-                "organisation": entry.organisation_id,
-                "kind": entry.kind,
-                "at": entry.at.astimezone(UTC).isoformat(),
-                "actor": entry.actor_id,
-                "actor_label": entry.actor_label,
-                "object_type": entry.object_type,
-                "object_id": entry.object_id,
-                "person_id": entry.person_id,
-                "fields": list(entry.fields),
-                "changes": entry.changes_digest,
-                "address": entry.address,
-                "detail": entry.detail,
-            }
-        )
+def payload(entry: AuditEntry) -> str:
+    """What an entry's hash covers (the same text before and after the chains were keyed)."""
+    return canonical(
+        {
+            "chain": entry.chain,
+            "prev": entry.prev_hash,
+            "organisation": entry.organisation_id,
+            "kind": entry.kind,
+            "at": entry.at.astimezone(UTC).isoformat(),
+            "actor": entry.actor_id,
+            "actor_label": entry.actor_label,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "person_id": entry.person_id,
+            "fields": list(entry.fields),
+            "changes": entry.changes_digest,
+            "address": entry.address,
+            "detail": entry.detail,
+        }
     )
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The entry's seal with the key it names (`keys.UnknownKey` if this installation lacks it);
+    the plain SHA-256 for an entry written before the chains were keyed."""
+    if entry.key_id == keys.LEGACY:
+        return digest(payload(entry))
+    return keys.mac(entry.key_id, payload(entry))
+
+
+def boundary_text(key: str, seq: int, hash_: str) -> str:
+    return f"legacy-boundary {key} {seq} {hash_}"
+
+
+def legacy_boundary_seal(key: str, seq: int, hash_: str) -> str:
+    """Sealed when the chains were keyed: where the unkeyed entries of a chain end."""
+    kid, mac = keys.seal(boundary_text(key, seq, hash_))
+    return f"{kid}:{mac}"
+
+
+def legacy_boundary_intact(head: ChainHead) -> bool:
+    kid, _, mac = head.legacy_seal.partition(":")
+    return keys.matches(kid, boundary_text(head.key, head.legacy_seq, head.legacy_hash), mac)
 
 
 def clean_address(address: str | None) -> str | None:
@@ -125,6 +157,7 @@ def append(
             address=clean_address(address),
             detail=(detail or "")[:200],
             prev_hash=head.hash,
+            key_id=keys.sealing_id(),
         )
         entry.hash = entry_hash(entry)
         entry.save(force_insert=True)
@@ -139,7 +172,9 @@ def append(
 class Problem:
     chain: str
     seq: int | None
-    what: str  # "edited", "deleted", "out_of_order", "anchor"
+    # "edited", "deleted", "out_of_order", "anchor", "unkeyed", "legacy", "unknown_key",
+    # "rewritten" (against a published head), "redacted", "heads_file"
+    what: str
     message: str
 
     def __str__(self):
@@ -152,6 +187,10 @@ class Report:
     chains: int
     entries: int
     problems: list[Problem]
+    heads_file: str = ""
+    heads_read: int = 0  # published lines compared
+    heads_published: int = 0  # lines written by this verification
+    publish_error: str = ""  # why they could not be written
 
     @property
     def ok(self) -> bool:
@@ -165,40 +204,131 @@ def changes_intact(entry: AuditEntry) -> bool:
     return digest(entry.changes) == entry.changes_digest
 
 
-def verify_chain(head: ChainHead) -> tuple[int, list[Problem]]:
+def seal_problems(head: ChainHead, entry: AuditEntry) -> list[Problem]:
+    key, seq = head.key, entry.seq
+    if entry.key_id == keys.LEGACY and seq > head.legacy_seq:
+        return [
+            Problem(
+                key,
+                seq,
+                "unkeyed",
+                "sealed the old, unkeyed way after the chain was keyed (re-sealed without the key)",
+            )
+        ]
+    try:
+        sealed = entry.hash == entry_hash(entry)
+    except keys.UnknownKey:
+        return [
+            Problem(
+                key,
+                seq,
+                "unknown_key",
+                f"sealed with an audit key this installation does not hold (key id {entry.key_id}): "
+                "put that key back among the audit keys",
+            )
+        ]
+    if sealed and changes_intact(entry):
+        return []
+    return [Problem(key, seq, "edited", "edited (its content no longer matches its hash)")]
+
+
+def verify_chain(head: ChainHead, published: dict[int, set[str]] | None = None) -> tuple[int, list[Problem]]:
+    """Reads the chain's entries up to its head, in order; `published` holds the heads published
+    for it (seq -> hashes), which the chain must still hold."""
+    published = published or {}
+    key = head.key
     problems = []
+    if head.legacy_seq and not legacy_boundary_intact(head):
+        problems.append(
+            Problem(
+                key,
+                head.legacy_seq,
+                "legacy",
+                "the end of the unkeyed entries was moved (its seal no longer matches)",
+            )
+        )
     expected_seq, previous = head.anchor_seq + 1, head.anchor_hash
-    count = 0
-    entries = AuditEntry.objects.filter(chain=head.key).order_by("seq")
+    count, boundary_found = 0, False
+    # Up to the head read above: entries appended meanwhile are the next verification's.
+    entries = AuditEntry.objects.filter(chain=key, seq__lte=head.seq).order_by("seq")
     for entry in entries.iterator(chunk_size=2000):
         count += 1
         if entry.prev_hash != previous:
             problems.append(link_problem(head, entry, expected_seq))
         elif entry.seq != expected_seq:
             problems.append(
+                Problem(key, entry.seq, "deleted", f"entries {expected_seq} to {entry.seq - 1} are missing")
+            )
+        problems += seal_problems(head, entry)
+        if entry.seq == head.legacy_seq and entry.hash == head.legacy_hash:
+            boundary_found = True
+        hashes = published.get(entry.seq)
+        if hashes is not None and hashes != {entry.hash}:
+            problems.append(
                 Problem(
-                    head.key, entry.seq, "deleted", f"entries {expected_seq} to {entry.seq - 1} are missing"
+                    key,
+                    entry.seq,
+                    "rewritten",
+                    "not the entry whose hash was published for this place: the chain was rewritten "
+                    "after its head was published",
                 )
             )
-        if entry.hash != entry_hash(entry) or not changes_intact(entry):
-            problems.append(
-                Problem(head.key, entry.seq, "edited", "edited (its content no longer matches its hash)")
-            )
         expected_seq, previous = entry.seq + 1, entry.hash
-    if (expected_seq - 1, previous) != (head.seq, head.hash):
+    last = expected_seq - 1
+    if head.legacy_seq > head.anchor_seq and not boundary_found:
         problems.append(
             Problem(
-                head.key,
-                expected_seq,
-                "deleted",
-                f"the last entries are missing (the chain ends at {head.seq})",
+                key,
+                head.legacy_seq,
+                "legacy",
+                "not the last unkeyed entry sealed when the chain was keyed: the entries written "
+                "before the upgrade were rewritten",
+            )
+        )
+    if (last, previous) != (head.seq, head.hash):
+        problems.append(
+            Problem(
+                key, expected_seq, "deleted", f"the last entries are missing (the chain ends at {head.seq})"
+            )
+        )
+    problems += beyond_head(head)
+    later = [seq for seq in published if seq > last]
+    if later:
+        problems.append(
+            Problem(
+                key,
+                max(later),
+                "rewritten",
+                f"a head was published at #{max(later)}, but the chain now ends at #{last}: entries "
+                "were removed after it was published",
+            )
+        )
+    if head.anchor_seq in published and head.anchor_hash not in published[head.anchor_seq]:
+        problems.append(
+            Problem(
+                key,
+                head.anchor_seq,
+                "rewritten",
+                "the purge anchor is not the entry whose hash was published for this place",
             )
         )
     if head.anchor_seq and not purge_recorded(head):
-        problems.append(
-            Problem(head.key, head.anchor_seq, "anchor", "the purge anchor matches no recorded purge")
-        )
+        problems.append(Problem(key, head.anchor_seq, "anchor", "the purge anchor matches no recorded purge"))
     return count, problems
+
+
+def beyond_head(head: ChainHead) -> list[Problem]:
+    """An entry after the chain's head once the head is read again (an append writes both in one
+    transaction, so an entry that the head does not reach was added behind the application)."""
+    last = AuditEntry.objects.filter(chain=head.key).order_by("-seq").values_list("seq", flat=True).first()
+    current = ChainHead.objects.filter(pk=head.pk).values_list("seq", flat=True).first()
+    if last is None or current is None or last <= current:
+        return []
+    return [
+        Problem(
+            head.key, last, "edited", f"added after the chain's head (#{current}), behind the application"
+        )
+    ]
 
 
 def link_problem(head: ChainHead, entry: AuditEntry, expected_seq: int) -> Problem:
@@ -241,16 +371,92 @@ def anchor_detail(key: str, seq: int, hash_: str) -> str:
     return f"{key} {seq} {hash_}"
 
 
-def verify_all() -> Report:
-    chains = entries = 0
+def unrecorded_redactions() -> list[Problem]:
+    """Entries whose values are gone with no redaction of their person recorded: the values were
+    removed behind the application (a redaction is itself an entry, sealed with the key)."""
+    redactions = (
+        AuditEntry.objects.filter(kind=Kind.REDACT)
+        .values("organisation_id", "person_id")
+        .annotate(latest=Max("at"))
+        .order_by()
+    )
+    recorded = {(row["organisation_id"], row["person_id"]): row["latest"] for row in redactions}
+    redacted = (
+        AuditEntry.objects.filter(redacted_at__isnull=False)
+        .values_list("chain", "seq", "organisation_id", "person_id", "redacted_at")
+        .order_by("chain", "seq")
+    )
     problems = []
+    for chain, seq, organisation_id, person_id, redacted_at in redacted.iterator(chunk_size=2000):
+        # The redaction's entry is written after the values are removed, in the same transaction.
+        latest = recorded.get((organisation_id, person_id))
+        if latest is None or latest < redacted_at:
+            problems.append(
+                Problem(
+                    chain,
+                    seq,
+                    "redacted",
+                    "its values were removed, but no redaction of its person is recorded",
+                )
+            )
+    return problems
+
+
+def published_problems(published: heads.Published, existing: set[str]) -> list[Problem]:
+    where = str(heads.heads_file())
+    problems = [
+        Problem(where, None, "heads_file", f"line {number} {why}") for number, why in published.damaged
+    ]
+    for key in sorted(set(published.heads) - existing):
+        problems.append(
+            Problem(
+                key,
+                max(published.heads[key]),
+                "rewritten",
+                "a head was published for this chain, but the chain no longer exists",
+            )
+        )
+    return problems
+
+
+def verify_all(*, publish: bool = True) -> Report:
+    """Verifies every chain against itself, its keys and its published heads; then publishes the
+    head of each chain found intact (`publish`)."""
+    try:
+        published = heads.read_published()
+    except OSError as error:
+        published = heads.Published(exists=True, damaged=[(0, f"cannot be read: {error.strerror}")])
+    by_chain: dict[str, list[Problem]] = {}
+    for problem in unrecorded_redactions():
+        by_chain.setdefault(problem.chain, []).append(problem)
+    chains = entries = 0
+    problems, intact = [], []
     now = timezone.now()
-    for head in ChainHead.objects.all():
-        count, found = verify_chain(head)
+    every_head = list(ChainHead.objects.all())
+    for head in every_head:
+        count, found = verify_chain(head, published.heads.get(head.key))
+        found += by_chain.pop(head.key, [])
         chains, entries = chains + 1, entries + count
         problems += found
         ChainHead.objects.filter(pk=head.pk).update(verified_at=now, verified_ok=not found)
-    return Report(chains, entries, problems)
+        if not found:
+            intact.append(heads.Head(head.key, head.seq, head.hash))
+    problems += [problem for found in by_chain.values() for problem in found]
+    problems += published_problems(published, {head.key for head in every_head})
+    written, publish_error = [], ""
+    try:
+        written = heads.publish(intact) if publish else []
+    except OSError as error:
+        publish_error = error.strerror or str(error)
+    return Report(
+        chains,
+        entries,
+        problems,
+        heads_file=str(heads.heads_file()),
+        heads_read=published.lines,
+        heads_published=len(written),
+        publish_error=publish_error,
+    )
 
 
 # --- Purge of old access entries --------------------------------------------------------------
@@ -276,7 +482,7 @@ def purge_access(days: int | None = None, *, dry_run: bool = False) -> int:
                 continue
             with maintenance():
                 prefix.delete()
-            ChainHead.objects.filter(pk=head.pk).update(anchor_seq=last.seq, anchor_hash=last.hash)
+                ChainHead.objects.filter(pk=head.pk).update(anchor_seq=last.seq, anchor_hash=last.hash)
             append(
                 Kind.PURGE,
                 organisation_id=head.organisation_id,

@@ -1,22 +1,27 @@
-"""The audit trail: append-only entries, chained by hashes.
+"""The audit trail: append-only entries, chained by keyed hashes.
 
 Entries form chains, one per organisation and stream: the *access* stream (reads, exports,
 refusals, logins), purged after `AUDIT_ACCESS_RETENTION_DAYS`, and the *change* stream
 (creations, changes, deletions, anonymisations, purges), kept as long as the records. Each
-entry holds the hash of the one before it, so an edited, removed or moved entry is found by
-`filrouge audit verify` (`filrouge.audit.chain`). A purge removes a prefix of an access chain
+entry holds the hash of the one before it and is sealed with a key kept outside the database
+(`filrouge.audit.keys`), so an edited, removed or moved entry is found by `filrouge audit verify`
+(`filrouge.audit.chain`), even once someone re-chained the later ones; each chain's head is also
+published outside the database (`filrouge.audit.heads`). A purge removes a prefix of an access chain
 and leaves an anchor (the last removed entry's sequence number and hash) on the chain's head,
 itself recorded in the change stream.
 
 Entries are never changed or deleted, except by the purge and by the redaction of a person's
-values (`filrouge.audit.chain.maintenance`): saving an existing entry, or deleting one, fails.
+values (`maintenance`): saving an existing entry, or deleting one, fails. On PostgreSQL a trigger
+refuses it too (migration 0003), whatever sends the query, unless the transaction declares the
+maintenance; the application's database role may moreover be refused the privilege altogether
+(`filrouge audit grants`).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
@@ -56,13 +61,30 @@ def chain_key(organisation_id: int | None, stream: str) -> str:
 
 # Set only inside the purge and the redaction: the two ways an entry may change or go.
 _maintenance: ContextVar[bool] = ContextVar("audit_maintenance", default=False)
+# What a transaction sets to tell PostgreSQL's trigger that it is the purge or the redaction.
+MAINTENANCE_SETTING = "filrouge.audit_maintenance"
+
+
+def declare_maintenance(on: bool) -> None:
+    """For PostgreSQL's trigger, until the end of the transaction (or of the savepoint, if it is
+    rolled back)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [MAINTENANCE_SETTING, "on" if on else "off"])
 
 
 @contextmanager
 def maintenance():
+    """The block may change or delete entries, in a transaction of its own (a savepoint inside
+    another one) that declares it to the database; nothing after the block may."""
+    outermost = not _maintenance.get()
     token = _maintenance.set(True)
     try:
-        yield
+        with transaction.atomic():
+            declare_maintenance(True)
+            yield
+            if outermost:
+                declare_maintenance(False)
     finally:
         _maintenance.reset(token)
 
@@ -103,6 +125,11 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64, blank=True)
     anchor_seq = models.PositiveBigIntegerField(default=0)
     anchor_hash = models.CharField(max_length=64, blank=True)
+    # Where the entries sealed before the chains were keyed end (their key id is LEGACY), sealed
+    # with the audit key when the upgrade ran: "key id:HMAC" of "chain seq hash".
+    legacy_seq = models.PositiveBigIntegerField(default=0)
+    legacy_hash = models.CharField(max_length=64, blank=True)
+    legacy_seal = models.CharField(max_length=90, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_ok = models.BooleanField(null=True)
 
@@ -138,7 +165,9 @@ class AuditEntry(models.Model):
     address = models.GenericIPAddressField(null=True)
     detail = models.CharField(max_length=200, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
+    # HMAC-SHA256 with the audit key `key_id` (`filrouge.audit.keys`), of the fields and prev_hash.
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=20)
 
     objects = AuditEntryQuerySet.as_manager()
 

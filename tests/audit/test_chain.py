@@ -1,17 +1,16 @@
 """The chains: an edited, deleted or re-ordered entry is found and named; the purge and the
 redaction keep them verifiable; nothing else changes or deletes an entry."""
 
-from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from filrouge.audit import chain
 from filrouge.audit.api import entries_for_person, record, redact_person
 from filrouge.audit.models import AppendOnly, AuditEntry, ChainHead, Kind, chain_key
-from tests.audit.factories import reads, tamper
+from tests.audit.database import guards_off
+from tests.audit.factories import age, reads, tamper
 
 
 def problems():
@@ -107,19 +106,6 @@ def test_entries_refuse_to_be_changed_or_deleted(world):
     assert entry.detail == "people:detail"
 
 
-def age(entries, days):
-    """Entries written `days` ago: their date is part of their hash, so they are re-sealed."""
-    with chain.maintenance():
-        previous = ""
-        for entry in entries:
-            entry.at = timezone.now() - timedelta(days=days)
-            entry.prev_hash = previous or entry.prev_hash
-            entry.hash = chain.entry_hash(entry)
-            entry.save()
-            previous = entry.hash
-    ChainHead.objects.filter(key=entries[-1].chain, seq=entries[-1].seq).update(hash=previous)
-
-
 def test_the_purge_removes_old_access_entries_keeps_the_chain_verifiable_and_records_itself(world, settings):
     settings.AUDIT_ACCESS_RETENTION_DAYS = 365
     old = reads(world, 3)
@@ -158,7 +144,8 @@ def test_a_moved_anchor_is_found(world):
     age(reads(world, 3), 400)
     reads(world, 1)
     chain.purge_access(365)
-    ChainHead.objects.filter(key=access_chain(world)).update(anchor_seq=1)
+    with guards_off():
+        ChainHead.objects.filter(key=access_chain(world)).update(anchor_seq=1)
     assert "anchor" in {p.what for p in problems()}
 
 

@@ -32,6 +32,7 @@ PRODUCTION = {
     "EMAIL_HOST": "smtp.example.org",
     # A synthetic key: production gives its own, kept outside the database.
     "FILROUGE_ENCRYPTION_KEYS": "dGVzdC1rZXktZmlscm91Z2UtMDAwMDAwMDAwMDAwMDA=",
+    "FILROUGE_AUDIT_KEYS": "dGVzdC1hdWRpdC1rZXktZmlscm91Z2UtMDAwMDAwMDA=",
 }
 
 
