@@ -1,40 +1,21 @@
-"""Business rules on staff accounts: invitations, roles, deactivation."""
+"""Business rules on staff accounts: invitations, roles, deactivation, lockouts."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filrouge import policy
+from filrouge.accounts import emails, throttle
 from filrouge.accounts.models import User
 from filrouge.accounts.sessions import end_all_sessions
-from filrouge.accounts.tokens import invitation_token_generator
+from filrouge.accounts.tokens import invitation_path as invitation_path  # the invitation's link, for commands
 from filrouge.organisations.models import Membership, Role
 
 
-def invitation_path(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("accounts:invitation", args=[uid, invitation_token_generator.make_token(user)])
-
-
 def send_invitation(user: User, base_url: str) -> None:
-    """Emails the one-time link with which the new staff member chooses a password."""
-    context = {
-        "user": user,
-        "organisation": user.organisation,
-        "link": base_url.rstrip("/") + invitation_path(user),
-        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Votre compte filrouge — %(organisation)s") % {"organisation": user.organisation}
-        body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    """Has the one-time link with which the new staff member chooses a password emailed."""
+    emails.send_later(emails.INVITATION, user.pk, base_url)
 
 
 @transaction.atomic
@@ -50,9 +31,9 @@ def invite(
 ) -> User:
     user = User.objects.create_user(email=email, full_name=full_name, organisation=organisation)
     grant_role(user, role, service, time_share, employment_services_share=employment_services_share)
-    # Sent once the account exists for sure; a mail server that fails is logged, and the
-    # administrator can send the invitation again from the account's page.
-    transaction.on_commit(lambda: send_invitation(user, base_url), robust=True)
+    # Queued in this transaction: it leaves only if the account is created. A mail server that
+    # fails is logged, and the administrator can send the invitation again from its page.
+    send_invitation(user, base_url)
     return user
 
 
@@ -155,3 +136,34 @@ def reactivate(user: User) -> None:
     user.is_active = True
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
+
+
+def lift_lockout(user: User, by: User) -> None:
+    """Ends the lockout of an account (someone typed wrong passwords on its address, on purpose
+    or not) before its cool-off; recorded in the audit trail."""
+    from filrouge.audit import api as audit
+
+    if not throttle.account_lockouts([user.email])[user.email].is_locked:
+        raise ValidationError(_("Ce compte n'est pas bloqué."), code="not_locked")
+    throttle.clear_account(user.email)
+    audit.record(
+        "update",
+        organisation_id=user.organisation_id,
+        object_type="accounts.user",
+        object_id=user.pk,
+        changes={"lockout": ["locked", "lifted"]},
+        user=by,
+        detail="sign-in lockout lifted by an administrator",
+    )
+
+
+def request_sign_in_link(request, email: str) -> bool:
+    """Has a sign-in link emailed to the account of `email`, if there is one; False when too
+    many links were asked for this address or from this client address. The same happens
+    whether or not an account has the address (a task is queued either way): the answer tells
+    nobody which addresses have an account."""
+    if not throttle.link_request_allowed(request, email):
+        return False
+    user = User.objects.filter(email=User.objects.normalize_email(email)).only("pk").first()
+    emails.send_later(emails.SIGN_IN_LINK, user.pk if user else None, request.build_absolute_uri("/"))
+    return True

@@ -1,12 +1,13 @@
 import copy
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from filrouge.accounts import throttle
+from filrouge.accounts import emails, throttle
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Role, Service
 from filrouge.pathways.caseload import TARGET_PER_FULL_TIME_COACH
@@ -47,6 +48,26 @@ class LoginForm(AuthenticationForm):
             if username:
                 throttle.record_failure(self.request, username)
             raise
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Queues the email instead of sending it (`accounts.emails`): the page answers as fast for
+    an unknown address as for an account's."""
+
+    def save(self, *, request, **kwargs):
+        user = next(iter(self.get_users(self.cleaned_data["email"])), None)
+        emails.send_later(emails.PASSWORD_RESET, user.pk if user else None, request.build_absolute_uri("/"))
+
+
+class SignInLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class CodeForm(forms.Form):

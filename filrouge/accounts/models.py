@@ -149,3 +149,31 @@ class AuthFailure(models.Model):
 
     def __str__(self):
         return f"failure at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInLinkRequest(models.Model):
+    """A request for a sign-in link, counted per address typed and per client address (keyed
+    hashes, as for `AuthFailure`) so that `accounts.throttle` can limit how many are sent."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="signinlinkrequest_key_at")]
+
+    def __str__(self):
+        return f"link request at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInLink(models.Model):
+    """A single-use, short-lived link that signs its owner in past the lockout of their account
+    (`accounts.sign_in_links`). Only a hash of its secret is kept: a copy of the database signs
+    nobody in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"sign-in link of user {self.user_id}"

@@ -197,20 +197,39 @@ def report_failure(request, user) -> None:
 
 
 # --- The sign-in waiting for its code ------------------------------------------------------------
-# Between the password and the code, the session holds only who and since when: nobody is
-# signed in yet, and after PENDING_LOGIN_LIFETIME the password must be given again.
+# Between the password (or a sign-in link) and the code, the session holds only who and since
+# when: nobody is signed in yet, and after PENDING_LOGIN_LIFETIME the password must be given again.
 
 SESSION_PENDING = "filrouge_2fa_pending"
 PENDING_LOGIN_LIFETIME = timedelta(minutes=5)
 
 
-def start_pending_login(request, user, next_url: str, backend: str) -> None:
-    request.session[SESSION_PENDING] = {
-        "user": user.pk,
-        "at": timezone.now().timestamp(),
-        "backend": backend,
-        "next": next_url,
-    }
+def start_pending_login(request, user, next_url: str, backend: str, *, by_link: bool = False) -> None:
+    """`by_link`: the sign-in began with an emailed link instead of the password (its code step
+    ignores the account's lockout, and allows LINK_CODE_ATTEMPTS wrong codes)."""
+    pending = {"user": user.pk, "at": timezone.now().timestamp(), "backend": backend, "next": next_url}
+    if by_link:
+        pending |= {"by_link": True, "failures": 0}
+    request.session[SESSION_PENDING] = pending
+
+
+# A sign-in by link skips the account's lockout (someone else may be keeping it locked), so it
+# bounds the codes it tries itself: after these, a new link is needed.
+LINK_CODE_ATTEMPTS = 5
+
+
+def link_attempts_exhausted(request) -> bool:
+    """Counts a wrong code of a sign-in begun with a link; True (and the sign-in abandoned) once
+    LINK_CODE_ATTEMPTS were wrong."""
+    pending = request.session.get(SESSION_PENDING)
+    if not isinstance(pending, dict) or not pending.get("by_link"):
+        return False
+    pending["failures"] = pending.get("failures", 0) + 1
+    request.session.modified = True
+    if pending["failures"] < LINK_CODE_ATTEMPTS:
+        return False
+    clear_pending_login(request)
+    return True
 
 
 def pending_login(request) -> tuple[User, dict] | None:

@@ -8,6 +8,8 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/code/", views.login_code, name="login_code"),
     path("connexion/confirmer/", views.reauthenticate, name="reauthenticate"),
+    path("connexion/lien/", views.sign_in_link, name="sign_in_link"),
+    path("connexion/lien/demander/", views.sign_in_link_request, name="sign_in_link_request"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/oubli/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("compte/", views.profile, name="profile"),
+    path("compte/session/", views.session_status, name="session"),
     path("compte/double-authentification/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "compte/double-authentification/codes-de-secours/",
@@ -41,6 +44,7 @@ urlpatterns = [
     ),
     path("administration/comptes/<id:pk>/desactiver/", views.admin_deactivate, name="admin_deactivate"),
     path("administration/comptes/<id:pk>/reactiver/", views.admin_reactivate, name="admin_reactivate"),
+    path("administration/comptes/<id:pk>/debloquer/", views.admin_unlock, name="admin_unlock"),
     path(
         "administration/comptes/<id:pk>/double-authentification/reinitialiser/",
         views.admin_reset_two_factor,

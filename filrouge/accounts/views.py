@@ -4,26 +4,30 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from filrouge import policy
-from filrouge.accounts import domain, throttle, two_factor
+from filrouge.accounts import domain, sessions, sign_in_links, throttle, two_factor
 from filrouge.accounts.forms import (
     CodeForm,
     EnrolmentForm,
     InviteForm,
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     ReauthenticationForm,
     RoleForm,
     SearchForm,
+    SignInLinkForm,
 )
 from filrouge.accounts.reauth import mark_recent_auth, recent_auth_required
 from filrouge.accounts.tokens import invitation_token_generator
@@ -74,6 +78,13 @@ class LoginView(auth_views.LoginView):
         signed_in(self.request, user)
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # During a lockout, the owner of the account can still get in through their mailbox.
+        form = context["form"]
+        context["offer_sign_in_link"] = form.is_bound and form.has_error(NON_FIELD_ERRORS, "locked")
+        return context
+
 
 @login_not_required
 def login_code(request):
@@ -88,23 +99,33 @@ def login_code(request):
         return redirect("accounts:login")
     user, pending = found
     form = CodeForm(request.POST or None)
+    by_link = pending.get("by_link", False)
     if request.method == "POST" and form.is_valid():
-        remaining = throttle.lockout_remaining(request, user.email)
+        # A sign-in begun with a link has passed the account's lockout; the address's still holds.
+        remaining = throttle.lockout_remaining(request, user.email, account=not by_link)
         kind = None if remaining is not None else two_factor.verify(user, form.cleaned_data["code"])
         if remaining is not None:
             form.add_error(None, throttle.lockout_message(remaining))
         elif kind is None:
             throttle.record_failure(request, user.email)
             two_factor.report_failure(request, user)
+            if two_factor.link_attempts_exhausted(request):
+                messages.error(
+                    request, _("Trop de codes incorrects : demandez un nouveau lien de connexion.")
+                )
+                return redirect("accounts:sign_in_link_request")
             form.add_error("code", two_factor_code_error())
         else:
             two_factor.clear_pending_login(request)
             auth_login(request, user, backend=pending["backend"])
-            signed_in(request, user)
+            if by_link:
+                throttle.record_success(request, user.email)  # not a recent password: see signed_in_by_link
+            else:
+                signed_in(request, user)
             if kind == two_factor.RECOVERY:
                 say_recovery_codes_left(request, user)
             return redirect(safe_next(request, pending.get("next"), settings.LOGIN_REDIRECT_URL))
-    return render(request, "accounts/login_code.html", {"form": form})
+    return render(request, "accounts/login_code.html", {"form": form, "by_link": by_link})
 
 
 def two_factor_code_error() -> str:
@@ -161,10 +182,63 @@ def reauthenticate(request):
 
 @method_decorator(login_not_required, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # queues the email: see accounts.emails
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@login_not_required
+def sign_in_link_request(request):
+    """A sign-in link by email, for the owner of a locked account. The same answer whether or
+    not an account has the address."""
+    form = SignInLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if domain.request_sign_in_link(request, form.cleaned_data["email"]):
+            minutes = int(sign_in_links.LIFETIME.total_seconds() // 60)
+            return render(request, "accounts/sign_in_link_sent.html", {"minutes": minutes})
+        form.add_error(
+            None,
+            _(
+                "Trop de liens demandés pour cette adresse ou depuis cette connexion. "
+                "Réessayez dans une heure, ou demandez à l'administrateur de votre organisation "
+                "de débloquer votre compte."
+            ),
+        )
+    return render(request, "accounts/sign_in_link_request.html", {"form": form})
+
+
+@login_not_required
+def sign_in_link(request):
+    """The emailed link. Its secret moves from the address into the session at once (out of the
+    history and of any Referer), and the link is used only by the button (POST): mail filters
+    that open links by themselves do not use it up."""
+    token = request.GET.get("jeton")
+    if token:
+        request.session[sign_in_links.SESSION_TOKEN] = token
+        return redirect("accounts:sign_in_link")
+    token = request.session.get(sign_in_links.SESSION_TOKEN, "")
+    if request.method == "POST":
+        request.session.pop(sign_in_links.SESSION_TOKEN, None)
+        user = sign_in_links.redeem(token)
+        if user is not None:
+            return signed_in_by_link(request, user)
+    valid = request.method == "GET" and sign_in_links.is_valid(token)
+    return render(request, "accounts/sign_in_link.html", {"valid": valid})
+
+
+def signed_in_by_link(request, user):
+    """Past the lockout of the account, whose failures are forgotten; not past the second
+    factor. The mailbox is not the password: the next sensitive action still asks for it."""
+    throttle.clear_account(user.email)
+    two_factor.clear_pending_login(request)
+    next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    if two_factor.has_device(user):
+        two_factor.start_pending_login(request, user, next_url, MODEL_BACKEND, by_link=True)
+        return redirect("accounts:login_code")
+    auth_login(request, user, backend=MODEL_BACKEND)
+    return redirect(next_url)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -323,6 +397,10 @@ def admin_list(request):
     search = SearchForm(request.GET or None)
     accounts = search.filter(policy.scoped_accounts(request.user)).order_by("full_name", "pk")
     page, query = paginate(request, accounts.prefetch_related("memberships__service"))
+    page.object_list = list(page.object_list)
+    lockouts = throttle.account_lockouts(account.email for account in page.object_list)
+    for account in page.object_list:
+        account.lockout = lockouts[account.email]
     template = "accounts/admin/_results.html" if wants_fragment(request) else "accounts/admin/list.html"
     return render(request, template, {"search": search, "page": page, "query": query})
 
@@ -374,6 +452,7 @@ def admin_detail(request, pk):
             messages.success(request, _("Rôle ajouté."))
             return redirect("accounts:admin_detail", pk=account.pk)
     memberships = account.memberships.select_related("service").order_by("service__name", "role")
+    account.lockout = throttle.account_lockouts([account.email])[account.email]
     return render(
         request,
         "accounts/admin/detail.html",
@@ -443,6 +522,18 @@ def admin_reactivate(request, pk):
 
 
 @require_POST
+def admin_unlock(request, pk):
+    account = managed_account(request, pk)
+    try:
+        domain.lift_lockout(account, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Le compte est débloqué : il peut de nouveau se connecter."))
+    return redirect("accounts:admin_detail", pk=account.pk)
+
+
+@require_POST
 def admin_resend_invitation(request, pk):
     account = managed_account(request, pk)
     if account.has_pending_invitation:
@@ -451,3 +542,17 @@ def admin_resend_invitation(request, pk):
     else:
         messages.error(request, _("Ce compte n'attend plus d'invitation."))
     return redirect(reverse("accounts:admin_detail", args=[account.pk]))
+
+
+# --- The session's countdown ---------------------------------------------------------------------
+
+
+@login_not_required  # a signed-out page's script gets a 401, not the login page
+@require_http_methods(["GET", "POST"])
+def session_status(request):
+    """The seconds left before the session ends, for the page's countdown. A GET only asks; a
+    POST ("Rester connecté", or typing in a form) is activity, which the session middleware
+    counts before this answer, never past the absolute lifetime."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"remaining": 0, "final": True}, status=401)
+    return JsonResponse(sessions.status(request.session, timezone.now().timestamp()))

@@ -3,7 +3,7 @@ second factor. The matrix signs in with force_login and no recent re-authenticat
 page behind `recent_auth_required` answers with the redirection to the re-authentication page
 (their content is tested in tests/accounts/test_reauth.py and test_two_factor.py)."""
 
-from tests.matrix import LOGGED_IN, Row, coach_account
+from tests.matrix import ANONYMOUS, LOGGED_IN, Row, coach_account
 
 ROWS = [
     # An administrator resets a staff member's lost second factor.
@@ -23,4 +23,15 @@ ROWS = [
     Row("accounts:two_factor_recovery_codes", "POST", LOGGED_IN, ok=302),
     Row("accounts:two_factor_disable", "GET", LOGGED_IN, ok=302),
     Row("accounts:two_factor_disable", "POST", LOGGED_IN, ok=302),
+    # Sign-in links for a locked account: public, the same answer for any address; a link that
+    # is not (or no longer) valid shows its page.
+    Row("accounts:sign_in_link_request", "GET", public=True),
+    Row("accounts:sign_in_link_request", "POST", public=True, data={"email": "personne@nulle.example"}),
+    Row("accounts:sign_in_link", "GET", public=True),
+    Row("accounts:sign_in_link", "POST", public=True),
+    # Lifting an account's lockout: the administrators of its organisation.
+    Row("accounts:admin_unlock", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    # The session's countdown: a 401 for a script once signed out, never the login page.
+    Row("accounts:session", "GET", LOGGED_IN, overrides={ANONYMOUS: 401}),
+    Row("accounts:session", "POST", LOGGED_IN, overrides={ANONYMOUS: 401}),
 ]
