@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filrouge.accounts import two_factor
-from filrouge.accounts.sessions import session_expired, touch
+from filrouge.accounts.sessions import asks_status, is_activity, session_expired, touch
 
 
 class SessionLifetimeMiddleware:
@@ -22,8 +22,12 @@ class SessionLifetimeMiddleware:
             if session_expired(request.session, timezone.now().timestamp()):
                 logout(request)
                 messages.info(request, _("Votre session a expiré. Reconnectez-vous pour continuer."))
-                return redirect_to_login(request.get_full_path())
-            touch(request.session)
+                # The countdown's own request gets its answer (401), and the page then goes to
+                # the login page with this message; any other goes there at once.
+                if not asks_status(request):
+                    return redirect_to_login(request.get_full_path())
+            elif is_activity(request):
+                touch(request.session)
         return self.get_response(request)
 
 
@@ -37,6 +41,7 @@ class TwoFactorMiddleware:
             "accounts:two_factor_setup",
             "accounts:reauthenticate",
             "accounts:logout",
+            "accounts:session",
             "set_language",
             "core:healthz",
         }
