@@ -28,11 +28,13 @@ class Action(StrEnum):
     EXERCISE_RIGHTS = "exercise_rights"  # a person's GDPR rights: their data export, erasure, anonymisation
     EXPORT_LISTS = "export_lists"  # CSV lists with names (people, placements, employer contacts)
     REVIEW_FIDELITY = "review_fidelity"  # score the IPS fidelity scale and keep its improvement plan
+    REVIEW_FOR_ACCESS = "review_for_access"  # review one's profession's writings before the person gets them
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
     MANAGE_ORGANISATION = "manage_organisation"  # the organisation's details and its services
     VIEW_AUDIT = "view_audit"  # the audit trail: who accessed what, for the data protection officer
+    ANSWER_ACCESS_REQUESTS = "answer_access_requests"  # a request of access answered whole, for the DPO
 
 
 CASE_ROLES = frozenset(
@@ -51,8 +53,12 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.EXERCISE_RIGHTS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXPORT_LISTS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.REVIEW_FIDELITY: frozenset({Role.HEAD_OF_SERVICE}),
+    # Only a writing of the reviewer's own profession in that service (`scoped_access_reviews`).
+    Action.REVIEW_FOR_ACCESS: CASE_ROLES,
 }
-DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES)
+# A writing kept for a profession is reviewed by that profession: never by a director, who may
+# not read it either.
+DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES) - {Action.REVIEW_FOR_ACCESS}
 ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
 
 ORGANISATION_RULES: dict[Action, frozenset[Role]] = {
@@ -60,6 +66,7 @@ ORGANISATION_RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ACCOUNTS: frozenset({Role.ORG_ADMIN}),
     Action.MANAGE_ORGANISATION: frozenset({Role.ORG_ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.DPO}),
+    Action.ANSWER_ACCESS_REQUESTS: frozenset({Role.DPO}),
 }
 
 
@@ -450,6 +457,82 @@ def scoped_audit_chains(user, queryset: QuerySet | None = None) -> QuerySet:
     if not can(user, Action.VIEW_AUDIT):
         return queryset.none()
     return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+# --- The right of access answered whole --------------------------------------------------------
+# The ordinary export holds what its maker may read, so a writing kept for a profession stays out
+# of it. A person's request for access is answered whole by the organisation's data protection
+# officer (ANSWER_ACCESS_REQUESTS): every writing kept for a profession is first reviewed by a
+# member of that profession in that service, or by its author (REVIEW_FOR_ACCESS, never a
+# director). The officer never reads such a writing on a page: only in the answer, as reviewed.
+
+
+def scoped_access_requests(user, queryset: QuerySet | None = None) -> QuerySet:
+    from filrouge.privacy.models import AccessRequest
+
+    queryset = AccessRequest.objects.all() if queryset is None else queryset
+    if not can(user, Action.ANSWER_ACCESS_REQUESTS):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def scoped_access_people(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The organisation's people, for whom the officer opens a request."""
+    from filrouge.people.models import Person
+
+    queryset = Person.objects.all() if queryset is None else queryset
+    if not can(user, Action.ANSWER_ACCESS_REQUESTS):
+        return queryset.none()
+    return queryset.filter(organisation_id=grants(user).organisation_id)
+
+
+def complete_access_records(user, access_request, queryset: QuerySet) -> QuerySet:
+    """The rows of `queryset` a complete answer to `access_request` may hold (the caller keeps
+    those of its person): every one of the organisation, whichever service wrote it, for the
+    officer who may answer the request; none for anyone else."""
+    if not scoped_access_requests(user).filter(pk=access_request.pk).exists():
+        return queryset.none()
+    return queryset.filter(organisation_id=access_request.organisation_id)
+
+
+def scoped_access_reviews(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The reviews the user may record: of a writing still kept for the role they hold in its
+    service, or of a writing of their own, in their organisation."""
+    from filrouge.privacy.models import WritingReview
+
+    queryset = WritingReview.objects.all() if queryset is None else queryset
+    g = grants(user)
+    if g.organisation_id is None:
+        return queryset.none()
+    services = set(scoped_services(user, Action.REVIEW_FOR_ACCESS).values_list("pk", flat=True))
+    allowed = Q(note__author=user) | Q(meeting__created_by=user)
+    for service_id, role in g.service_roles.items():
+        if service_id in services:
+            allowed |= Q(note__enrolment__service_id=service_id, note__restricted_to=role)
+            allowed |= Q(meeting__enrolment__service_id=service_id, meeting__restricted_to=role)
+    restricted = Q(note__confidentiality="profession") | Q(meeting__confidentiality="profession")
+    return queryset.filter(restricted, allowed, organisation_id=g.organisation_id)
+
+
+def may_review_for_access(user) -> bool:
+    """Holds a role that keeps writings for its profession somewhere (the reviews' page)."""
+    return scoped_services(user, Action.REVIEW_FOR_ACCESS).exists()
+
+
+def access_reviewers(writing) -> QuerySet:
+    """Who may review this restricted writing (`scoped_access_reviews`, read the other way): the
+    active members of its profession in its service, and its author."""
+    from filrouge.journal.models import Note
+
+    author_id = writing.author_id if isinstance(writing, Note) else writing.created_by_id
+    members = Membership.objects.active().filter(
+        service_id=writing.enrolment.service_id, role=writing.restricted_to
+    )
+    return User.objects.filter(
+        Q(pk__in=members.values("user")) | Q(pk=author_id),
+        is_active=True,
+        organisation_id=writing.organisation_id,
+    ).order_by("full_name", "pk")
 
 
 # --- Employers ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ LINK_LABELS = {
     "accounts:admin_list": _("Comptes"),
     "organisations:admin_services": _("Organisation et services"),
     "audit:home": _("Journal des accès"),
+    "privacy:access_requests": _("Demandes d'accès"),
 }
 
 

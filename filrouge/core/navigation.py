@@ -47,4 +47,6 @@ def navigation_links(user) -> list[tuple[str, str]]:
         links.append("organisations:admin_services")
     if policy.can(user, policy.Action.VIEW_AUDIT):
         links.append("audit:home")
+    if policy.can(user, policy.Action.ANSWER_ACCESS_REQUESTS):
+        links.append("privacy:access_requests")
     return links

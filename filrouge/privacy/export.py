@@ -8,12 +8,16 @@ The export holds what the exporting user may read, through the same rules as the
 pathways of the services where they see cases, and of the meetings and notes only those
 `journal.selectors` lets them read. A writing kept for a profession the user does not hold
 never goes in: the export counts them and says they are communicated by the professionals
-concerned.
+concerned. The data protection officer's complete answer to a right-of-access request
+(`privacy.access`) widens the scope to the whole organisation, those writings included as
+their professionals reviewed them.
 """
 
 import io
 import json
+import shutil
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -38,6 +42,7 @@ SCHEMA_VERSION = 1
 JSON_NAME = "data.json"
 PDF_NAME = "donnees-personnelles.pdf"
 FILES_DIR = "documents"
+COPY_CHUNK = 64 * 1024
 
 
 def iso(value) -> str | None:
@@ -79,6 +84,34 @@ def contact(partner) -> dict | None:
         "phone": partner.phone,
         "email": partner.email,
     }
+
+
+@dataclass
+class ReaderScope:
+    """What an ordinary export holds: what its maker may read, by the rules of the pages."""
+
+    user: object
+
+    def enrolments(self):
+        return policy.scoped_enrolments(self.user)
+
+    def meetings(self, enrolments):
+        return readable_meetings(self.user, enrolments)
+
+    def notes(self, enrolments):
+        return readable_notes(self.user, enrolments)
+
+    def reviewed(self, writings: list) -> list:
+        return writings  # a reader's writings are theirs to read: no review
+
+    def attachments(self):
+        return policy.scoped_attachments(self.user)
+
+    def employer_contacts(self):
+        return policy.scoped_employer_contacts(self.user)
+
+    def answering(self) -> dict:
+        return {}  # no request answered
 
 
 # --- The parts of the export ---------------------------------------------------------------------
@@ -159,8 +192,26 @@ def plan_data(plan) -> dict:
     }
 
 
-def meeting_data(meeting) -> dict:
+def reviewed(writing, data: dict) -> dict:
+    """A writing kept for a profession, in a complete answer: as its professional reviewed it."""
+    review = getattr(writing, "access_review", None)
+    if review is None:
+        return data
     return {
+        **data,
+        **review.reviewed_texts(data),
+        "review": {
+            "decision": choice(review, "decision"),
+            "ground": choice(review, "ground"),
+            "explanation": review.explanation,
+            "reviewed_by": user_name(review.reviewed_by),
+            "reviewed_at": iso(review.reviewed_at),
+        },
+    }
+
+
+def meeting_data(meeting) -> dict:
+    data = {
         "starts_at": iso(meeting.starts_at),
         "duration_minutes": meeting.duration_minutes,
         "kind": choice(meeting, "kind"),
@@ -172,16 +223,18 @@ def meeting_data(meeting) -> dict:
         "confidentiality": choice(meeting, "confidentiality"),
         "created_by": user_name(meeting.created_by),
     }
+    return reviewed(meeting, data)
 
 
 def note_data(note) -> dict:
-    return {
+    data = {
         "written_on": iso(note.written_on),
         "author": user_name(note.author),
         "text": note.text,
         "confidentiality": choice(note, "confidentiality"),
         "created_at": iso(note.created_at),
     }
+    return reviewed(note, data)
 
 
 def registration_data(registration) -> dict:
@@ -496,8 +549,9 @@ def withheld_writings(user, enrolments, meetings, notes) -> dict:
     explanation = (
         _(
             "Ces écrits sont réservés à une profession du service (les psychologues, par exemple) : "
-            "ils ne figurent pas dans cet export et sont communiqués à la personne par les "
-            "professionnels concernés, sur sa demande."
+            "ils ne figurent pas dans cet export. Pour une demande de droit d'accès, le délégué à la "
+            "protection des données fait l'export complet, après la relecture de ces écrits par les "
+            "professionnels concernés."
         )
         if count
         else ""
@@ -505,23 +559,27 @@ def withheld_writings(user, enrolments, meetings, notes) -> dict:
     return {"count": count, "explanation": explanation}
 
 
-def export_data(person, user) -> dict:
-    """Everything the service holds on `person` that `user` may read, as JSON-ready data (French labels)."""
+def export_data(person, user, scope: ReaderScope | None = None) -> dict:
+    """Everything the service holds on `person` that `user` may read, as JSON-ready data (French
+    labels); `scope` widens it for a complete answer (`privacy.access.CompleteScope`)."""
+    scope = ReaderScope(user) if scope is None else scope
     with translation.override("fr"):
         enrolments = (
-            policy.scoped_enrolments(user)
+            scope.enrolments()
             .filter(person=person)
             .select_related("service", "referred_by", "primary_coach", "entry_situation")
             .prefetch_related("team", "suspensions", "renewals", "phase_changes__recorded_by")
             .order_by("referral_date", "pk")
         )
-        meetings = list(
-            readable_meetings(user, enrolments).select_related("created_by").prefetch_related("staff")
+        meetings = scope.reviewed(
+            list(scope.meetings(enrolments).select_related("created_by").prefetch_related("staff"))
         )
-        notes = list(readable_notes(user, enrolments).select_related("author").order_by("written_on", "pk"))
+        notes = scope.reviewed(
+            list(scope.notes(enrolments).select_related("author").order_by("written_on", "pk"))
+        )
         meetings.sort(key=lambda m: (m.starts_at, m.pk))
         attachments = (
-            policy.scoped_attachments(user)
+            scope.attachments()
             .filter(person=person)
             .select_related("uploaded_by")
             .order_by("uploaded_at", "pk")
@@ -578,12 +636,13 @@ def export_data(person, user) -> dict:
             ],
             "employer_contacts": [
                 employer_contact_data(e)
-                for e in policy.scoped_employer_contacts(user)
+                for e in scope.employer_contacts()
                 .filter(person=person)
                 .select_related("company", "coach")
                 .order_by("contacted_on", "pk")
             ],
             "record_accesses": access_log(person),
+            **scope.answering(),
         }
 
 
@@ -606,17 +665,21 @@ def export_pdf(person, data: dict, request=None) -> bytes:
         return render_pdf("privacy/export_pdf.html", context, request)
 
 
-def export_zip(person, data: dict, user, request=None) -> bytes:
-    """One archive: the JSON file, the readable PDF and every attached file the user may open."""
+def export_zip(person, data: dict, user, request=None, scope: ReaderScope | None = None) -> bytes:
+    """One archive: the JSON file, the readable PDF and every attached file the user may open
+    (or that `scope` holds)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, export_json(data))
         archive.writestr(PDF_NAME, export_pdf(person, data, request))
         wanted = {item["id"]: item["file"] for item in data["attachments"] if item["file"]}
-        for attachment in policy.scoped_attachments(user).filter(pk__in=wanted):
+        for attachment in (ReaderScope(user) if scope is None else scope).attachments().filter(pk__in=wanted):
             try:
-                with attachment.file.open("rb") as handle:
-                    archive.writestr(wanted[attachment.pk], handle.read())
+                # Decrypted and authenticated whole first: a damaged file stops the export
+                # (`DecryptionError`) rather than going out changed or cut short.
+                handle = attachment.file.storage.open_clear(attachment.file.name)
             except FileNotFoundError:
                 continue  # gone since the data was gathered: the JSON names it, the archive cannot
+            with handle, archive.open(wanted[attachment.pk], "w") as member:
+                shutil.copyfileobj(handle, member, COPY_CHUNK)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.accounts.reauth import recent_auth_required
 from filrouge.documents.views import in_french
-from filrouge.privacy import domain, export
+from filrouge.privacy import access, domain, export
 
 
 def seen_person(request, pk):
@@ -21,6 +21,7 @@ def person_rights(request, pk):
     may_remove = policy.may_remove_person_data(request.user, person)
     context = {
         "person": person,
+        "reviews_to_do": access.reviews_to_do(request.user, person),
         "may_export": policy.may_exercise_rights(request.user, person),
         "may_remove": may_remove,
         "anonymisation_refusal": domain.anonymisation_refusal(person) if may_remove else None,

@@ -216,3 +216,25 @@ def employment(world, person, enrolment, coach, days_ago) -> None:
         person=person,
         notes="Présentée à la gérante comme très motivée.",
     )
+
+
+def open_request(world, person, *, days_ago=3, requested_by="Courrier remis à l'accueil"):
+    """A right-of-access request from `person`, opened by the data protection officer."""
+    from filrouge.privacy import access
+
+    return access.open_request(
+        person,
+        received_on=TODAY - timedelta(days=days_ago),
+        requested_by=requested_by,
+        by=world.users["dpo"],
+    )
+
+
+def review(access_request, writing, by, decision="include", **fields):
+    """Records `by`'s decision on `writing` for the request, as the review page does."""
+    from filrouge.privacy import access
+
+    kind = "note" if type(writing).__name__ == "Note" else "meeting"
+    row = access_request.reviews.get(**{kind: writing})
+    values = {"ground": "", "explanation": "", "withheld_passages": "", **fields}
+    return access.record_review(row, decision=decision, writing_version=writing.version, by=by, **values)

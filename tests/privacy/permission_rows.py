@@ -1,6 +1,6 @@
 from filrouge.pathways import domain
 from filrouge.pathways.domain import today
-from tests.matrix import PERSON_TEAM, Row, person
+from tests.matrix import CASE, PERSON_TEAM, Row, person, today_iso
 from tests.pathways.factories import enrol
 
 # A person's rights are exercised by the heads of their services and the directors. Without a
@@ -21,6 +21,33 @@ def referred_person(world):
     return {"pk": enrol(world.a1, intake_after=None).person_id}
 
 
+# A right-of-access request is the data protection officer's: the organisation's pages refuse
+# everyone else (403), another organisation's officer finds nothing (tests/privacy/test_access.py).
+# A writing kept for the psychologists is reviewed by A1's psychologist (also its author) only.
+DPO = frozenset({"dpo"})
+REVIEWERS_PAGE = CASE | {"other_service_coach", "other_org_coach"}
+
+
+def psychologists_note(world):
+    from tests.journal.factories import NoteFactory
+
+    return NoteFactory(enrolment=world.enrolment, author=world.users["psychologist"], restricted=True)
+
+
+def access_request(world):
+    """World's person asked for access; the psychologist's note waits for its review."""
+    from tests.privacy.factories import open_request
+
+    psychologists_note(world)
+    return {"pk": open_request(world, world.person).pk}
+
+
+def note_review(world):
+    from filrouge.privacy.models import WritingReview
+
+    return {"pk": WritingReview.objects.get(request_id=access_request(world)["pk"]).pk}
+
+
 ROWS = [
     Row("privacy:person_rights", "GET", PERSON_TEAM, kwargs=person),
     Row("privacy:export_json", "GET", RIGHTS, kwargs=person, ok=302),
@@ -30,4 +57,42 @@ ROWS = [
     Row("privacy:anonymise", "POST", RIGHTS, kwargs=exited_person, ok=302),
     Row("privacy:erase", "GET", RIGHTS, kwargs=referred_person),
     Row("privacy:erase", "POST", RIGHTS, kwargs=referred_person, ok=302),
+    Row("privacy:access_requests", "GET", DPO, denied=403),
+    Row("privacy:access_open", "GET", DPO, kwargs=person, denied=403),
+    Row(
+        "privacy:access_open",
+        "POST",
+        DPO,
+        kwargs=person,
+        denied=403,
+        ok=302,
+        data={"received_on": today_iso, "requested_by": "Courrier"},
+    ),
+    Row("privacy:access_request", "GET", DPO, kwargs=access_request, denied=403),
+    Row("privacy:access_extend", "GET", DPO, kwargs=access_request, denied=403),
+    Row(
+        "privacy:access_extend",
+        "POST",
+        DPO,
+        kwargs=access_request,
+        denied=403,
+        ok=302,
+        data={"extension_reason": "Dossier volumineux."},
+    ),
+    Row("privacy:access_answer", "GET", DPO, kwargs=access_request, denied=403),
+    Row("privacy:access_answer", "POST", DPO, kwargs=access_request, denied=403, ok=302),
+    # Without a recent re-authentication, a download sends the officer to confirm it (302).
+    Row("privacy:access_export_json", "GET", DPO, kwargs=access_request, denied=403, ok=302),
+    Row("privacy:access_export_pdf", "GET", DPO, kwargs=access_request, denied=403, ok=302),
+    Row("privacy:access_export_zip", "GET", DPO, kwargs=access_request, denied=403, ok=302),
+    Row("privacy:access_reviews", "GET", REVIEWERS_PAGE, denied=403),
+    Row("privacy:access_review", "GET", frozenset({"psychologist"}), kwargs=note_review),
+    Row(
+        "privacy:access_review",
+        "POST",
+        frozenset({"psychologist"}),
+        kwargs=note_review,
+        ok=302,
+        data={"decision": "include", "writing_version": 1},
+    ),
 ]
