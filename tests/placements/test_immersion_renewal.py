@@ -319,10 +319,8 @@ def test_the_edit_page_refuses_to_move_the_planned_end_of_a_renewed_immersion(as
 def test_two_renewals_at_the_same_moment_make_one_and_refuse_the_other_clearly():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writer already; the row lock is PostgreSQL's concern")
-    from filrouge.seed.demo import ensure_reference_data
     from tests.organisations.factories import ServiceFactory
 
-    ensure_reference_data()  # an earlier transactional test may have emptied the referentials
     placement = immersion(enrol(ServiceFactory(), days_ago=90))
     ends_on = placement.planned_end_on + timedelta(days=10)
     barrier = threading.Barrier(2)
