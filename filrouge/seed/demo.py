@@ -13,6 +13,7 @@ from django.db import transaction
 from filrouge.accounts.models import User
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import synthetic_siret
+from filrouge.privacy.models import AccessRequest
 from filrouge.referentials.loading import load_diagnostic, load_rome
 from filrouge.referentials.models import (
     PERSONAL_THEMES,
@@ -23,6 +24,7 @@ from filrouge.referentials.models import (
     Situation,
     Theme,
 )
+from filrouge.seed.demo_access import seed_access_requests
 from filrouge.seed.demo_casework import seed_casework
 from filrouge.seed.demo_employment import employment_summary, seed_employment
 from filrouge.seed.demo_fidelity import seed_fidelity
@@ -172,6 +174,8 @@ def seed_organisation(number: int, spec: dict) -> list[dict]:
     head = Membership.objects.filter(service=services[0], role=Role.HEAD_OF_SERVICE).first()
     if head is not None:
         seed_fidelity(services, head.user, seed=2026 + number)
+    if number == 0:  # the right of access, shown in one organisation, once its writings exist
+        seed_access_requests(organisation, services[0])
     return rows
 
 
@@ -179,6 +183,7 @@ def demo_summary() -> str:
     """One line of counts for the demo organisations, printed after the accounts."""
     organisations = Organisation.objects.filter(siret__in=[spec["siret"] for spec in ORGANISATIONS])
     counts = demo_counts(organisations)
+    counts["demandes de droit d'accès"] = AccessRequest.objects.filter(organisation__in=organisations).count()
     return (
         "Données de démonstration : "
         + ", ".join(f"{count} {name}" for name, count in counts.items())

@@ -1,5 +1,7 @@
 """The demo's case work: present everywhere, within the rules, and telling the stories' intent."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.db.models import Count, Q
@@ -9,12 +11,15 @@ from filrouge import policy
 from filrouge.accounts.models import User
 from filrouge.documents.models import Attachment, AttachmentKind
 from filrouge.journal.models import Attendance, Confidentiality, Meeting, Note
+from filrouge.organisations.models import Organisation
 from filrouge.pathways.caseload import with_alerts
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment
 from filrouge.plans.models import ActionPlan, PlanAction
+from filrouge.privacy import access
+from filrouge.privacy.models import AccessRequest, RequestStatus, WritingReview
 from filrouge.profiles.models import Barrier, Profile, ProfileRevision
-from filrouge.seed.demo import seed_demo
+from filrouge.seed.demo import ORGANISATIONS, demo_summary, seed_demo
 from filrouge.workshops.models import Registration, RegistrationStatus, WorkshopSession
 
 
@@ -87,3 +92,28 @@ def test_a_psychologists_notes_are_kept_from_the_coach(db):
 def test_every_plan_and_meeting_obeys_its_model_rules(db):
     for item in list(PlanAction.objects.all()[:30]) + list(Meeting.objects.all()[:30]):
         item.full_clean()
+
+
+def test_the_first_organisation_has_an_access_request_waiting_for_its_reviews(db):
+    first = Organisation.objects.get(siret=ORGANISATIONS[0]["siret"])
+    waiting = AccessRequest.objects.get(organisation=first, status=RequestStatus.OPEN)
+    assert waiting.received_on == today() - timedelta(days=10)
+    pending = access.pending(access.reviews_of(waiting))
+    assert pending
+    for review in pending:
+        reviewers = policy.access_reviewers(review.writing)
+        assert reviewers.exists()
+        for reviewer in reviewers:
+            assert review in access.reviews_to_do(reviewer, waiting.person)
+    psychologist = User.objects.get(email="psychologue@trait-union.example")
+    assert any(review.request_id == waiting.pk for review in access.reviews_to_do(psychologist))
+    answered = AccessRequest.objects.get(organisation=first, status=RequestStatus.ANSWERED)
+    assert answered.received_on < waiting.received_on and answered.person_id != waiting.person_id
+    assert not AccessRequest.objects.exclude(organisation=first).exists()
+    assert "2 demandes de droit d'accès" in demo_summary()
+
+
+def test_loading_the_demo_again_adds_no_access_request(db):
+    first = (AccessRequest.objects.count(), WritingReview.objects.count(), Note.objects.count())
+    seed_demo()
+    assert (AccessRequest.objects.count(), WritingReview.objects.count(), Note.objects.count()) == first
