@@ -7,6 +7,7 @@ granted below is denied. Objects outside the user's reach are reported as missin
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -23,12 +24,14 @@ class Action(StrEnum):
     VIEW_CASES = "view_cases"  # the people supported and their records (case content)
     EDIT_CASES = "edit_cases"  # enrol people, change their records and pathways
     MANAGE_CASELOADS = "manage_caseloads"  # every coach's caseload in the service, reassignment
+    TAKE_LEAD = "take_lead"  # become the lead coach of a pathway that has none
     VIEW_FIGURES = "view_figures"  # aggregated figures, never a name
     MANAGE_REFERENTIAL = "manage_referential"  # the service's own barriers, objectives and actions
     EXERCISE_RIGHTS = "exercise_rights"  # a person's GDPR rights: their data export, erasure, anonymisation
     EXPORT_LISTS = "export_lists"  # CSV lists with names (people, placements, employer contacts)
     REVIEW_FIDELITY = "review_fidelity"  # score the IPS fidelity scale and keep its improvement plan
     REVIEW_FOR_ACCESS = "review_for_access"  # review one's profession's writings before the person gets them
+    REOPEN_PATHWAYS = "reopen_pathways"  # reopen any pathway closed by mistake (its coaches: `may_reopen`)
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
@@ -48,17 +51,20 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_CASES: CASE_ROLES,
     Action.EDIT_CASES: CASE_ROLES,
     Action.MANAGE_CASELOADS: frozenset({Role.HEAD_OF_SERVICE}),
+    # Only a job coach leads a pathway: the other professions work it as its team.
+    Action.TAKE_LEAD: frozenset({Role.COACH}),
     Action.VIEW_FIGURES: CASE_ROLES | {Role.FUNDER_VIEWER},
     Action.MANAGE_REFERENTIAL: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXERCISE_RIGHTS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXPORT_LISTS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.REVIEW_FIDELITY: frozenset({Role.HEAD_OF_SERVICE}),
+    Action.REOPEN_PATHWAYS: frozenset({Role.HEAD_OF_SERVICE}),
     # Only a writing of the reviewer's own profession in that service (`scoped_access_reviews`).
     Action.REVIEW_FOR_ACCESS: CASE_ROLES,
 }
 # A writing kept for a profession is reviewed by that profession: never by a director, who may
-# not read it either.
-DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES) - {Action.REVIEW_FOR_ACCESS}
+# not read it either. A director is no coach of the service: they reassign, they do not take.
+DIRECTOR_SERVICE_ACTIONS = frozenset(SERVICE_RULES) - {Action.REVIEW_FOR_ACCESS, Action.TAKE_LEAD}
 ORG_ADMIN_SERVICE_ACTIONS = frozenset({Action.VIEW_SERVICE})
 
 ORGANISATION_RULES: dict[Action, frozenset[Role]] = {
@@ -207,6 +213,42 @@ def scoped_enrolments(user, action: Action = Action.VIEW_CASES, queryset: QueryS
     return queryset.filter(service__in=scoped_services(user, action))
 
 
+def scoped_leaderless_enrolments(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The current pathways without a lead coach that the user may take: in a service where they
+    are a job coach."""
+    return scoped_enrolments(user, Action.TAKE_LEAD, queryset).filter(
+        exit_date__isnull=True, primary_coach__isnull=True
+    )
+
+
+def may_take_lead(user, enrolment) -> bool:
+    return scoped_leaderless_enrolments(user).filter(pk=enrolment.pk).exists()
+
+
+# A pathway closed by mistake: a head of service reopens it whenever; its coaches (the lead coach
+# and the team), who may edit the case, within this many days of the exit date.
+REOPEN_DAYS_FOR_COACHES = 7
+
+
+def scoped_reopenable_enrolments(user, today, queryset: QuerySet | None = None) -> QuerySet:
+    """The ended pathways the user may reopen on `today`."""
+    from filrouge.pathways.models import Enrolment
+
+    queryset = (Enrolment.objects.all() if queryset is None else queryset).filter(exit_date__isnull=False)
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    managed = Q(service__in=scoped_services(user, Action.REOPEN_PATHWAYS))
+    team = Enrolment.team.through.objects.filter(enrolment=OuterRef("pk"), user=user)
+    in_team = Q(primary_coach=user) | Q(Exists(team))
+    recent = Q(exit_date__gte=today - timedelta(days=REOPEN_DAYS_FOR_COACHES))
+    coached = Q(service__in=scoped_services(user, Action.EDIT_CASES)) & in_team & recent
+    return queryset.filter(managed | coached)
+
+
+def may_reopen(user, enrolment, today) -> bool:
+    return scoped_reopenable_enrolments(user, today).filter(pk=enrolment.pk).exists()
+
+
 def scoped_people(user, action: Action = Action.VIEW_CASES, queryset: QuerySet | None = None) -> QuerySet:
     """The people with a pathway, current or past, in a service where the user may do `action`."""
     from filrouge.pathways.models import Enrolment
@@ -274,6 +316,23 @@ def restricted_role_of(user, service) -> str | None:
     """The profession a writing by this user in this service would be restricted to."""
     role = grants(user).service_roles.get(service.pk)
     return role.value if role is not None else None
+
+
+def writing_readers(service, confidentiality: str, restricted_to: str = "") -> QuerySet:
+    """Who may read a writing of this level in this service (`scoped_writings` read the other way):
+    for the open levels, the service's case roles and the organisation's directors; for a writing
+    kept for a profession, the active members holding that role in the service."""
+    members = Membership.objects.active()
+    if confidentiality in OPEN_LEVELS:
+        members = members.filter(
+            Q(service=service, role__in=CASE_ROLES)
+            | Q(service__isnull=True, role=Role.DIRECTOR, organisation_id=service.organisation_id)
+        )
+    else:
+        members = members.filter(service=service, role=restricted_to)
+    return User.objects.filter(
+        pk__in=members.values("user"), is_active=True, organisation_id=service.organisation_id
+    ).order_by("full_name", "pk")
 
 
 # --- Workshops ---------------------------------------------------------------------------------

@@ -90,6 +90,8 @@ CORE_ROWS = [
     Row("people:contact_remove", "POST", PERSON_TEAM, kwargs=contact_link, ok=302),
     # The partners' directory is the organisation's: any of its case workers.
     Row("people:contacts", "GET", CASE_WORKERS, denied=403),
+    # The phone numbers to correct: heads of service and directors, who keep the records' quality.
+    Row("people:phones_to_fix", "GET", CASELOAD_MANAGERS, denied=403),
     Row("people:contact_create", "GET", CASE_WORKERS, denied=403),
     Row("people:contact_create", "POST", CASE_WORKERS, denied=403),
     Row(

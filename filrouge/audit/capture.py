@@ -24,7 +24,17 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from filrouge.audit.models import Kind
 
 ALWAYS_SKIPPED = frozenset(
-    {"id", "version", "search_name", "search_text", "search_label", "created_at", "updated_at", "last_login"}
+    {
+        "id",
+        "version",
+        "search_name",
+        "search_text",
+        "search_label",
+        "sort_name",
+        "created_at",
+        "updated_at",
+        "last_login",
+    }
 )
 
 

@@ -32,6 +32,7 @@ def declare_models() -> None:
         "pathways.PhaseChange",
         "pathways.Suspension",
         "pathways.Renewal",
+        "pathways.LeadCoachChange",
     ):
         track(label, person=PATHWAY)
     track("profiles.Profile", person="person")
@@ -70,10 +71,12 @@ PATHWAY_PAGES = [
     "pathways:edit",
     "pathways:phase",
     "pathways:exit",
+    "pathways:reopen",
     "pathways:suspend",
     "pathways:end_suspension",
     "pathways:renew",
     "pathways:reassign",
+    "pathways:take_lead",
     "plans:start",
     "journal:meeting_add",
     "journal:note_add",

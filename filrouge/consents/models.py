@@ -5,10 +5,14 @@ latest row of a subject is what applies (`domain.current_consent`, `domain.curre
 No row is ever changed or deleted by the application.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
+
+from filrouge.core.dates import span_end, span_reached
 
 
 class Purpose(models.TextChoices):
@@ -47,6 +51,36 @@ def recipient_key(purpose, recipient=None, label: str = "") -> str:
         return f"contact:{recipient.pk if hasattr(recipient, 'pk') else recipient}"
     folded = fold(label)
     return f"label:{folded}" if folded else ""
+
+
+# A consent given is reviewed with the person once a year: the EDPB recommends refreshing consent
+# "at appropriate intervals" (Guidelines 05/2020 on consent, § 110), and a year is the cycle of the
+# support itself. The register has no expiry: a consent still applies after its year (`may_share`
+# reads the latest decision); the work list only reminds the coach to ask again.
+REVIEW_MONTHS = 12
+
+
+class ConsentQuerySet(models.QuerySet):
+    def latest_decisions(self):
+        """The decisions that apply: no later decision about the same sharing (the order of
+        `domain.latest`)."""
+        same = {name: OuterRef(name) for name in ("person", "purpose", "recipient_key")}
+        day, at = OuterRef("decided_on"), OuterRef("recorded_at")
+        later = Consent.objects.filter(**same).filter(
+            Q(decided_on__gt=day)
+            | Q(decided_on=day, recorded_at__gt=at)
+            | Q(decided_on=day, recorded_at=at, pk__gt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(later))
+
+    def to_review_by(self, day: date):
+        """Consents given and in force whose year (de date à date) ends on or before `day`
+        (`Consent.review_on`)."""
+        return (
+            self.latest_decisions()
+            .filter(status=ConsentStatus.GIVEN)
+            .filter(span_reached(Value(day, output_field=DateField()), "decided_on", months=REVIEW_MONTHS))
+        )
 
 
 class Consent(models.Model):
@@ -94,6 +128,8 @@ class Consent(models.Model):
     comment = models.TextField(_("commentaire"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consentement")
@@ -143,6 +179,11 @@ class Consent(models.Model):
     @property
     def is_given(self) -> bool:
         return self.status == ConsentStatus.GIVEN
+
+    @property
+    def review_on(self) -> date:
+        """The last day of the consent's year, by which the person is asked again (`to_review_by`)."""
+        return span_end(self.decided_on, months=REVIEW_MONTHS)
 
     @property
     def recipient_display(self) -> str:

@@ -5,7 +5,8 @@ owner's entries between two aware datetimes, in a few queries whatever their num
 those the viewer may see (a head of service reading a coach's week sees nothing of a service or
 a confidential meeting the policy keeps from them). The week page and the iCalendar feed read
 the same sources; the feed is the owner's own. An entry carries no health information: a time,
-a place, a kind and the person's first name at most.
+a place, a kind and the person's first name at most in the feed (`title`); the week page, inside
+the app, shows the full name (`full_title`) and the entry's warnings.
 """
 
 from collections.abc import Callable, Iterable
@@ -24,6 +25,14 @@ class Entry:
     place: str = ""
     url: str = ""  # the page in filrouge, for the week view (never put in the feed)
     cancelled: bool = False
+    # Inside filrouge only (the week page), never in the feed: the title with the person's full
+    # name, and what is still to do or to check ("présence à noter", a clash).
+    full_title: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.full_title or self.title
 
 
 def source(name: str):

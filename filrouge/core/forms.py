@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
+from filrouge.core.phones import PhoneFormField, format_phone
 from filrouge.core.versioning import VersionConflict, claim
 
 
@@ -116,6 +117,8 @@ class VersionedModelForm(forms.ModelForm):
             return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
         if isinstance(value, date):
             return date_format(value, "SHORT_DATE_FORMAT")
+        if isinstance(field, PhoneFormField):
+            return format_phone(value)
         return "" if value is None else str(value)
 
     def save(self, commit=True):

@@ -1,13 +1,26 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from filrouge import policy
+from filrouge.core import worklist
 from filrouge.core.navigation import home_url
+from filrouge.core.pagination import wants_fragment
+from filrouge.core.versioning import VersionConflict
+from filrouge.journal.domain import update_meeting
+from filrouge.journal.models import Attendance
+from filrouge.journal.selectors import editable_meetings
 from filrouge.organisations.models import Membership, Role
 from filrouge.pathways.views import caseload_page
 
@@ -42,13 +55,73 @@ def team_prefetch():
 
 
 def home(request):
-    """Case workers start from their caseload; other roles are sent to their own home page."""
+    """Case workers start from their work list and caseload; other roles are sent to their own
+    home page."""
     if policy.grants(request.user).roles() & policy.CASE_ROLES:
-        return caseload_page(request)
+        if wants_fragment(request):  # the caseload's filters redraw the caseload only
+            return caseload_page(request)
+        return caseload_page(request, {"worklist": worklist.work_list(request.user, chosen_coach(request))})
     target = home_url(request.user)
     if target != request.path:
         return redirect(target)
     return render(request, "core/no_role.html")
+
+
+def chosen_coach(request) -> int | None:
+    """The lead coach a head of service narrows the work list to (0: the pathways without one)."""
+    value = request.GET.get("coach", "")
+    if value == "none":
+        return 0
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
+class AttendanceForm(forms.Form):
+    """One click on the work list: whether the person came to a past meeting."""
+
+    attendance = forms.ChoiceField(
+        choices=[(a.value, a.label) for a in (Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED)]
+    )
+    version = forms.IntegerField(min_value=1)
+
+
+@require_POST
+def record_attendance(request, pk):
+    """Records from the work list whether the person came to a past meeting, then goes back to it."""
+    meeting = policy.get_or_404(editable_meetings(request.user).select_related("enrolment__person"), pk=pk)
+    form = AttendanceForm(request.POST)
+    person = meeting.enrolment.person.full_name
+    if not form.is_valid():
+        messages.error(request, _("Choisissez si la personne était présente, absente ou excusée."))
+    elif meeting.attendance:
+        messages.info(
+            request, _("La présence de %(person)s à cet entretien est déjà notée.") % {"person": person}
+        )
+    else:
+        meeting.attendance = form.cleaned_data["attendance"]
+        meeting.version = form.cleaned_data["version"]
+        try:
+            update_meeting(meeting, by=request.user)
+        except VersionConflict:
+            messages.error(
+                request,
+                _(
+                    "L'entretien de %(person)s a été modifié entre-temps : vérifiez-le dans la liste ci-dessous."
+                )
+                % {"person": person},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Entretien du %(day)s avec %(person)s : présence notée (« %(attendance)s »).")
+                % {
+                    "day": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
+                    "person": person,
+                    "attendance": meeting.get_attendance_display().lower(),
+                },
+            )
+    return redirect(reverse("core:home") + "#worklist")
 
 
 def my_services(request):

@@ -15,6 +15,7 @@ from filrouge.pathways.domain import today
 from filrouge.pathways.models import EntrySituation, Phase
 from filrouge.plans.models import ActionPlan, PlanAction
 from filrouge.profiles.models import Barrier, BarrierStatus
+from filrouge.referentials.models import SituationKind
 from filrouge.workshops.models import Attendance, Registration
 
 # Until placements and employers have their own records, the time spent in these phases is
@@ -69,7 +70,10 @@ class Report:
 
 
 def support_report(enrolment) -> Report:
-    barriers = Barrier.objects.filter(person=enrolment.person).select_related("situation__theme")
+    # Resources ("Permis B") are not barriers: neither open nor lifted.
+    barriers = Barrier.objects.filter(
+        person=enrolment.person, situation__kind=SituationKind.BARRIER
+    ).select_related("situation__theme")
     plan = ActionPlan.objects.filter(enrolment=enrolment, superseded_at__isnull=True).first()
     actions = list(
         # A withdrawn objective is left out, as in the action plan's own document.

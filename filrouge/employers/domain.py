@@ -279,7 +279,10 @@ def save_opening(opening: Opening, *, by) -> Opening:
     check_company_contact(company, opening.recruiter, "recruiter")
     if not opening.postal_code and not opening.city:
         opening.postal_code, opening.city = company.postal_code, company.city
-    if opening.latitude is None and opening.longitude is None:
+    # At the company's commune, the opening takes the company's point; elsewhere it is placed at
+    # its own commune when saved.
+    at_company = (opening.postal_code, opening.city) == (company.postal_code, company.city)
+    if at_company and opening.latitude is None and opening.longitude is None:
         opening.latitude, opening.longitude = company.latitude, company.longitude
     if (opening.latitude is None) != (opening.longitude is None):
         raise ValidationError({"longitude": _("Indiquez la latitude et la longitude, ou aucune des deux.")})

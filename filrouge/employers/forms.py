@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filrouge.accounts.models import User
 from filrouge.core.forms import DateInput
+from filrouge.core.phones import UnreadablePhoneMixin
 from filrouge.employers.models import (
     Company,
     CompanyKind,
@@ -15,9 +16,8 @@ from filrouge.employers.models import (
 )
 from filrouge.organisations.validators import normalise_siret
 from filrouge.pathways.domain import today
-from filrouge.people.forms import PhoneCleaningMixin
 from filrouge.people.models import Contact, Person
-from filrouge.referentials.forms import JobTitleField
+from filrouge.referentials.forms import CommuneWidget, JobTitleField
 from filrouge.referentials.models import ContractType
 
 
@@ -79,8 +79,6 @@ class CompanyForm(forms.ModelForm):
             "address",
             "postal_code",
             "city",
-            "latitude",
-            "longitude",
             "relationship_status",
             "owner",
             "notes",
@@ -88,6 +86,7 @@ class CompanyForm(forms.ModelForm):
         widgets = {
             "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "city": CommuneWidget(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -121,7 +120,7 @@ class CompanyForm(forms.ModelForm):
         return self.cleaned_data.get("naf_code", "").strip().upper()
 
 
-class CompanyContactForm(PhoneCleaningMixin, forms.ModelForm):
+class CompanyContactForm(UnreadablePhoneMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["full_name", "job_title", "phone", "email"]
@@ -214,8 +213,6 @@ class OpeningForm(forms.ModelForm):
             "start_date",
             "postal_code",
             "city",
-            "latitude",
-            "longitude",
             "status",
             "recruiter",
             "description",
@@ -223,6 +220,7 @@ class OpeningForm(forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "city": CommuneWidget(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {

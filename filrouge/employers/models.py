@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
 from filrouge.core.geo import latitude_field, longitude_field
-from filrouge.core.text import fold
+from filrouge.core.search import SearchQuerySetMixin, search_text
 from filrouge.organisations.validators import validate_postal_code, validate_siret
+from filrouge.referentials.communes import place_at_commune
 from filrouge.referentials.models import ContractType
 
 MAX_HOURS_PER_WEEK = 48  # the legal weekly maximum in France
@@ -88,13 +89,16 @@ class CompanyKind(models.TextChoices):
         return frozenset({cls.EI, cls.ETTI, cls.ACI, cls.AI, cls.EITI})
 
 
-class CompanyQuerySet(models.QuerySet):
+class CompanyQuerySet(SearchQuerySetMixin, models.QuerySet):
+    """`.search(text)`: every word typed, in any order, among the name, commune and SIRET (`core.search`)."""
+
     def active(self):
         return self.filter(archived_at__isnull=True)
 
-    def search(self, text: str):
-        folded = fold(text)
-        return self.filter(search_name__contains=folded) if folded else self
+    def phone_matches(self, number: str) -> Q:
+        """A company has no phone of its own: the phone of one of the people met there finds it."""
+        people_met = self.model._meta.get_field("contacts").related_model.objects.filter(phone=number)
+        return Q(pk__in=people_met.values("company_id"))
 
 
 class Company(models.Model):
@@ -135,7 +139,8 @@ class Company(models.Model):
         verbose_name=_("chargé·e de la relation"),
     )
     notes = models.TextField(_("notes sur l'entreprise"), blank=True)
-    search_name = models.CharField(max_length=420, editable=False, db_index=True)
+    # Folded by `core.search`, with a trigram index on PostgreSQL.
+    search_name = models.CharField(max_length=840, editable=False)
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -161,7 +166,8 @@ class Company(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.name} {self.city} {self.siret}")
+        self.search_name = search_text(self.name, self.city, self.siret)
+        kwargs["update_fields"] = place_at_commune(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     @property
@@ -318,4 +324,5 @@ class Opening(models.Model):
     def save(self, *args, **kwargs):
         code = self.job_title.occupation_id
         self.rome_code, self.rome_family = code, code[:3]
+        kwargs["update_fields"] = place_at_commune(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.accounts.models import User
 from filrouge.core.forms import add_domain_errors
-from filrouge.core.pagination import paginate
+from filrouge.core.pagination import paginate, wants_fragment
 from filrouge.core.text import fold
 from filrouge.employers import domain
 from filrouge.employers.forms import (
@@ -104,7 +104,8 @@ def company_list(request):
         "filtered": any(request.GET.get(name) for name in ("q", "status", "kind", "owner")),
         "can_edit": policy.may_edit_employers(request.user),
     }
-    return render(request, "employers/company_list.html", context)
+    template = "employers/_company_rows.html" if wants_fragment(request) else "employers/company_list.html"
+    return render(request, template, context)
 
 
 def company_form(request, pk=None):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -121,6 +122,27 @@ def monthly_contact(
         return None
     last = last if last is not None else last_face_to_face(placement)
     last_on = last.contacted_on if last else None
-    reference = max(placement.started_on, last_on) if last_on else placement.started_on
-    due = reference + timedelta(days=EMPLOYMENT_CONTACT_DAYS)
+    due = next_face_to_face_due(placement.started_on, last_on)
     return MonthlyContact(last_on=last_on, next_due_on=due, overdue=due < on)
+
+
+def next_face_to_face_due(started_on: date, last_on: date | None) -> date:
+    """30 days after the latest face-to-face contact, or after the job's start when there is none."""
+    reference = max(started_on, last_on) if last_on else started_on
+    return reference + timedelta(days=EMPLOYMENT_CONTACT_DAYS)
+
+
+def jobs_due_for_contact(placements, on: date, by: date):
+    """The jobs of `placements` ongoing on `on` whose next face-to-face contact
+    (`monthly_contact`) is due on or before `by`, in one query; each with `last_face_to_face_on`."""
+    cutoff = by - timedelta(days=EMPLOYMENT_CONTACT_DAYS)
+    face_to_face = SupportContact.objects.filter(placement=OuterRef("pk"), kind=SupportKind.FACE_TO_FACE)
+    return (
+        placements.filter(kind=PlacementKind.EMPLOYMENT)
+        .ongoing_on(on)
+        .filter(started_on__lte=cutoff)
+        .exclude(Exists(face_to_face.filter(contacted_on__gt=cutoff)))
+        .annotate(
+            last_face_to_face_on=Subquery(face_to_face.order_by("-contacted_on").values("contacted_on")[:1])
+        )
+    )

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
+from filrouge.core.text import fold
 
 
 class Party(models.TextChoices):
@@ -66,3 +67,10 @@ class SupportContact(models.Model):
     @property
     def is_face_to_face(self) -> bool:
         return self.kind == SupportKind.FACE_TO_FACE
+
+    def matches(self, folded_query: str) -> bool:
+        """As a journal writing (`journal.selectors.search_writings`): the notes are encrypted, so
+        the person's journal searches them in Python, with what the contact was about."""
+        placement = self.placement
+        text = f"{self.notes} {self.get_kind_display()} {self.get_party_display()} {placement.job_title} {placement.company.name}"
+        return folded_query in fold(text)

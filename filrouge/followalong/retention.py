@@ -8,7 +8,9 @@ February. Its status is
 - "kept" when the due date has come (on or before `on`) and the job had not ended before it,
 - "pending" otherwise (not reached yet, still in the job).
 A job that ends exactly on the due date counts as **kept**: the person held it the whole span,
-as `Placement.objects.ongoing_on(day)` counts the last day in. Only jobs (kind EMPLOYMENT) have
+as `Placement.objects.ongoing_on(day)` counts the last day in. A job with no end recorded whose
+planned end has passed by `on` is held until that planned end, no longer (`held_through`): a
+milestone after it is "lost" until the coach records the renewal. Only jobs (kind EMPLOYMENT) have
 milestones; immersions and internships have none.
 
 Two ways to read it, which always agree:
@@ -72,14 +74,23 @@ def status_at(due_on: date, ended_on: date | None, on: date) -> str:
     return KEPT if due_on <= on else PENDING
 
 
+def last_day_held(placement, on: date) -> date | None:
+    """The job's end, or, with no end recorded, its planned end once it has passed by `on`."""
+    if placement.ended_on is not None:
+        return placement.ended_on
+    planned = placement.planned_end_on
+    return planned if planned is not None and planned < on else None
+
+
 def milestones(placement, on: date) -> list[Milestone]:
     """The three retention milestones of a job as they stand on `on` (none for other placements)."""
     if placement.kind != PlacementKind.EMPLOYMENT:
         return []
     result = []
+    last = last_day_held(placement, on)
     for span in SPANS:
         due = span.due_on(placement.started_on)
-        result.append(Milestone(span.key, span.label, due, status_at(due, placement.ended_on, on)))
+        result.append(Milestone(span.key, span.label, due, status_at(due, last, on)))
     return result
 
 
@@ -99,10 +110,14 @@ def latest_start_due_by(span: Span, on: date) -> date:
     return start
 
 
-def _ended_before(span: Span) -> Q:
-    """The condition "ended before the due date of `span`", in the database's date arithmetic."""
+def _ended_before(span: Span, on: date) -> Q:
+    """The condition "ended before the due date of `span`", in the database's date arithmetic:
+    its end, or its planned end passed by `on` with no end recorded (`last_day_held`)."""
     reached = span_reached("ended_on", "started_on", months=span.months, days=span.days)
-    return Q(ended_on__isnull=False) & ~reached
+    planned_reached = span_reached("planned_end_on", "started_on", months=span.months, days=span.days)
+    return (Q(ended_on__isnull=False) & ~reached) | (
+        Q(ended_on__isnull=True, planned_end_on__isnull=False, planned_end_on__lt=on) & ~planned_reached
+    )
 
 
 def with_retention(placements, span: Span, on: date):
@@ -111,7 +126,7 @@ def with_retention(placements, span: Span, on: date):
     `milestones()` says it. One span per queryset: called again, the last span's status applies."""
     return placements.filter(kind=PlacementKind.EMPLOYMENT).annotate(
         retention_status=Case(
-            When(_ended_before(span), then=Value(LOST)),
+            When(_ended_before(span, on), then=Value(LOST)),
             When(started_on__lte=latest_start_due_by(span, on), then=Value(KEPT)),
             default=Value(PENDING),
             output_field=CharField(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.core.agenda import Entry, source
 from filrouge.journal.models import Meeting
+from filrouge.workshops.domain import clash_warning, sessions_with_a_place
 
 
 def lower_first(text: str) -> str:
@@ -19,6 +20,31 @@ def meeting_title(meeting: Meeting) -> str:
         "first_name": meeting.enrolment.person.first_name,
         "kind": lower_first(str(meeting.get_kind_display())),
     }
+
+
+def meeting_full_title(meeting: Meeting) -> str:
+    """Inside the app, the person is named in full (the feed, which leaves it, keeps the first name)."""
+    return _("Entretien — %(name)s (%(kind)s)") % {
+        "name": meeting.enrolment.person.full_name,
+        "kind": lower_first(str(meeting.get_kind_display())),
+    }
+
+
+def meeting_warnings(meeting: Meeting, sessions) -> tuple[str, ...]:
+    """What is still to do on a meeting, and the workshop sessions it clashes with."""
+    if meeting.is_cancelled:
+        return ()
+    warnings = []
+    if meeting.lacks_attendance:
+        warnings.append(_("Présence à noter"))
+    elif meeting.lacks_summary:
+        warnings.append(_("Compte rendu à écrire"))
+    warnings += [
+        clash_warning(session)
+        for session in sessions
+        if session.starts_at < meeting.ends_at and meeting.starts_at < session.ends_at
+    ]
+    return tuple(warnings)
 
 
 @source("meetings")
@@ -36,7 +62,11 @@ def meeting_entries(owner, start, end, viewer=None):
     if viewer is not None and viewer.pk != owner.pk:
         # Attending a confidential meeting puts it in one's own week, not in a reader's.
         meetings = policy.scoped_writings(viewer, meetings)
-    meetings = meetings.select_related("enrolment__person").order_by("starts_at", "pk")
+    meetings = list(meetings.select_related("enrolment__person").order_by("starts_at", "pk"))
+    # The sessions the people met hold a place in, as the reader may see them: one query.
+    sessions = sessions_with_a_place(
+        {m.enrolment.person_id for m in meetings}, start, end, owner if viewer is None else viewer
+    )
     for meeting in meetings:
         yield Entry(
             uid=f"meeting-{meeting.pk}@filrouge",
@@ -46,4 +76,6 @@ def meeting_entries(owner, start, end, viewer=None):
             place=meeting.place,
             url=reverse("journal:meeting_detail", args=[meeting.pk]),
             cancelled=meeting.is_cancelled,
+            full_title=meeting_full_title(meeting),
+            warnings=meeting_warnings(meeting, sessions.get(meeting.enrolment.person_id, [])),
         )

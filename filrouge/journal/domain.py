@@ -81,6 +81,16 @@ def check_meeting(meeting: Meeting) -> None:
     # A meeting to come can be cancelled, not attended or missed.
     if meeting.attendance not in ("", Attendance.CANCELLED) and meeting.starts_at > timezone.now():
         raise ValidationError({"attendance": _("Impossible de noter la présence à un rendez-vous à venir.")})
+    # A meeting whose time has come says what happened: the last contact and the work list read it.
+    if not meeting.attendance and meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            {
+                "attendance": _(
+                    "Cet entretien a eu lieu : indiquez si la personne était présente, absente ou "
+                    "excusée, ou si le service l'a annulé."
+                )
+            }
+        )
 
 
 def check_next_appointment(starts_at) -> None:

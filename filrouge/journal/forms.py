@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.forms import DateInput, DateTimeInput, VersionedModelForm
 from filrouge.journal.models import MAX_DURATION, MIN_DURATION, Attendance, Meeting, MeetingKind, Note
+from filrouge.journal.selectors import confidentiality_choices
 
 MEETING_FIELDS = [
     "starts_at",
@@ -25,6 +26,14 @@ MEETING_WIDGETS = {
 }
 
 
+class ReadersMixin:
+    """The confidentiality choice names who will read the writing (`selectors.confidentiality_choices`)."""
+
+    def name_readers(self, user, service) -> None:
+        self.fields["confidentiality"].choices = confidentiality_choices(user, service)
+        self.fields["confidentiality"].help_text = ""  # the choices now say it, with the names
+
+
 class GroupedFieldsMixin:
     """Fields shown by group, each group a fieldset with its legend."""
 
@@ -37,7 +46,7 @@ class GroupedFieldsMixin:
         ]
 
 
-class MeetingFieldsMixin(GroupedFieldsMixin):
+class MeetingFieldsMixin(ReadersMixin, GroupedFieldsMixin):
     fieldsets = [
         (
             _("L'entretien"),
@@ -104,14 +113,14 @@ NOTE_WIDGETS = {
 }
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(ReadersMixin, forms.ModelForm):
     class Meta:
         model = Note
         fields = NOTE_FIELDS
         widgets = NOTE_WIDGETS
 
 
-class NoteEditForm(VersionedModelForm):
+class NoteEditForm(ReadersMixin, VersionedModelForm):
     class Meta:
         model = Note
         fields = NOTE_FIELDS
@@ -120,10 +129,27 @@ class NoteEditForm(VersionedModelForm):
 
 class JournalSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Rechercher dans les entretiens et les notes"), max_length=100, required=False
+        label=_("Rechercher dans les entretiens, les notes et le suivi dans l'emploi"),
+        max_length=100,
+        required=False,
     )
     type = forms.ChoiceField(
         label=_("Afficher"),
-        choices=[("", _("Entretiens et notes")), ("meetings", _("Entretiens")), ("notes", _("Notes"))],
+        choices=[
+            ("", _("Tout l'historique")),
+            ("meetings", _("Entretiens")),
+            ("notes", _("Notes")),
+            ("support", _("Suivi dans l'emploi")),
+        ],
         required=False,
+    )
+
+
+class PersonPickerForm(forms.Form):
+    q = forms.CharField(
+        label=_("Personne"),
+        max_length=100,
+        required=False,
+        help_text=_("Nom, prénom (dans n'importe quel ordre) ou téléphone."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

@@ -94,10 +94,19 @@ class MeetingKind(models.TextChoices):
 
 
 class Attendance(models.TextChoices):
-    PRESENT = "present", _("Présente")
-    ABSENT = "absent", _("Absente")
-    EXCUSED = "excused", _("Excusée")
+    PRESENT = "present", _("Présent·e")
+    ABSENT = "absent", _("Absent·e")
+    EXCUSED = "excused", _("Excusé·e")
     CANCELLED = "cancelled", _("Annulé par le service")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def awaiting_record(self, now=None):
+        """Past meetings still to be written up: no attendance recorded, or attended without a
+        summary (a meeting missed or cancelled has nothing to summarise)."""
+        return self.filter(starts_at__lt=now or timezone.now()).filter(
+            Q(attendance="") | Q(attendance=Attendance.PRESENT, summary="")
+        )
 
 
 class Meeting(Writing):
@@ -134,6 +143,8 @@ class Meeting(Writing):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta(Writing.Meta):
         verbose_name = _("entretien")
         ordering = ["-starts_at", "-pk"]
@@ -164,6 +175,19 @@ class Meeting(Writing):
     @property
     def is_cancelled(self) -> bool:
         return self.attendance == Attendance.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at < timezone.now()
+
+    @property
+    def lacks_attendance(self) -> bool:
+        """Held (by its time) and nobody said whether the person came: `awaiting_record`, in Python."""
+        return self.is_past and not self.attendance
+
+    @property
+    def lacks_summary(self) -> bool:
+        return self.is_past and self.attendance == Attendance.PRESENT and not self.summary.strip()
 
 
 class Note(Writing):

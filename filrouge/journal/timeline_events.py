@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from filrouge import policy
 from filrouge.journal.models import Meeting, Note
+from filrouge.journal.selectors import withheld_writings
 from filrouge.people.timeline import Event, provider
 
 EXCERPT_LENGTH = 240
@@ -47,3 +48,11 @@ def note_events(person, enrolments, user):
             at=note.created_at,
             service=note.enrolment.service.name,
         )
+
+
+@provider("withheld", gettext_lazy("Écrits réservés à une autre profession"))
+def withheld_events(person, enrolments, user):
+    """That a writing kept for a profession the user does not hold exists: its day and for whom,
+    never its text, its kind nor its author (`selectors.withheld_writings`)."""
+    for withheld in withheld_writings(user, enrolments):
+        yield Event(on=withheld.on, kind="withheld", title=withheld.label, service=withheld.service)

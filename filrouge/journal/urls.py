@@ -12,6 +12,7 @@ urlpatterns = [
     path("notes/<id:pk>/", views.note_detail, name="note_detail"),
     path("notes/<id:pk>/modifier/", views.note_edit, name="note_edit"),
     path("agenda/", views.agenda, name="agenda"),
+    path("agenda/nouveau-rendez-vous/", views.appointment_new, name="appointment_new"),
     path("agenda/abonnement/", views.calendar_feed, name="calendar_feed"),
     path("agenda/<str:token>.ics", views.ics, name="ics"),
 ]

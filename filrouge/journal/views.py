@@ -16,8 +16,16 @@ from filrouge.accounts.models import User
 from filrouge.core import agenda as agenda_registry
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate, wants_fragment
+from filrouge.followalong.models import SupportContact
 from filrouge.journal import domain
-from filrouge.journal.forms import JournalSearchForm, MeetingEditForm, MeetingForm, NoteEditForm, NoteForm
+from filrouge.journal.forms import (
+    JournalSearchForm,
+    MeetingEditForm,
+    MeetingForm,
+    NoteEditForm,
+    NoteForm,
+    PersonPickerForm,
+)
 from filrouge.journal.models import MeetingKind
 from filrouge.journal.selectors import (
     editable_meetings,
@@ -27,6 +35,7 @@ from filrouge.journal.selectors import (
     search_writings,
 )
 from filrouge.organisations.models import Membership
+from filrouge.workshops import domain as workshops
 
 # The new secret, kept in the session until shown once.
 FEED_SECRET_KEY = "journal_feed_secret"  # noqa: S105 (a session key, not a password)
@@ -52,9 +61,12 @@ def can_edit(user, enrolment) -> bool:
 
 
 def sort_key(item):
-    """Notes and meetings on one line of time, by day then by the moment recorded or held."""
+    """Notes, meetings and follow-along contacts on one line of time, by day then by the moment
+    recorded or held."""
     if item.entry_type == "note":
         return (item.written_on, item.created_at)
+    if item.entry_type == "support":
+        return (item.contacted_on, item.created_at)
     return (timezone.localdate(item.starts_at), item.starts_at)
 
 
@@ -74,16 +86,25 @@ def person_journal(request, pk):
         .prefetch_related("staff")
     )
     notes = readable_notes(request.user, enrolments).select_related("enrolment__service", "author")
+    # One history: the follow-along contacts about the person's jobs go with the meetings.
+    contacts = policy.scoped_support_contacts(
+        request.user, queryset=SupportContact.objects.filter(placement__enrolment__in=enrolments)
+    ).select_related("placement__enrolment__service", "placement__company", "placement__job_title", "by")
     # Searched after reading: the texts are encrypted, and only readable writings were read.
-    meetings = search_writings(meetings, query) if shown != "notes" else []
-    notes = search_writings(notes, query) if shown != "meetings" else []
+    meetings = search_writings(meetings, query) if shown in ("", "meetings") else []
+    notes = search_writings(notes, query) if shown in ("", "notes") else []
+    contacts = search_writings(contacts, query) if shown in ("", "support") else []
     now = timezone.now()
     for item in meetings:
         item.entry_type = "meeting"
     for item in notes:
         item.entry_type = "note"
+    for item in contacts:
+        item.entry_type = "support"
     upcoming = sorted((m for m in meetings if m.starts_at >= now), key=lambda m: (m.starts_at, m.pk))
-    history = sorted([m for m in meetings if m.starts_at < now] + notes, key=sort_key, reverse=True)
+    history = sorted(
+        [m for m in meetings if m.starts_at < now] + notes + contacts, key=sort_key, reverse=True
+    )
     page, page_query = paginate(request, history)
 
     pathways = list(enrolments.select_related("service"))
@@ -111,6 +132,15 @@ def initial_start():
     return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
 
 
+def clashes_to_confirm(request, meeting, person) -> list[str]:
+    """The workshop sessions the new time overlaps, unless the user already saw them and chose
+    to save anyway: a warning, never a refusal (the person may leave the workshop early)."""
+    if meeting.is_cancelled or request.POST.get("accept_clash") == "1":
+        return []
+    sessions = workshops.clashing_sessions(person, meeting.starts_at, meeting.ends_at, request.user)
+    return [workshops.clash_warning(session) for session in sessions]
+
+
 def meeting_add(request, pk):
     enrolment = editable_enrolment(request, pk)
     team = team_of(enrolment.service)
@@ -118,23 +148,41 @@ def meeting_add(request, pk):
     if team.filter(pk=request.user.pk).exists():
         initial["staff"] = [request.user.pk]
     form = MeetingForm(request.POST or None, team=team, initial=initial)
+    form.name_readers(request.user, enrolment.service)
+    from_agenda = request.GET.get("depuis") == "agenda"
+    clashes = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        meeting = form.save(commit=False)
         try:
-            domain.record_meeting(
-                form.save(commit=False),
-                enrolment=enrolment,
-                by=request.user,
-                staff=data["staff"],
-                next_starts_at=data["next_starts_at"],
-                next_kind=data["next_kind"],
-            )
+            domain.check_meeting(meeting)
+            clashes = clashes_to_confirm(request, meeting, enrolment.person)
+            if not clashes:
+                domain.record_meeting(
+                    meeting,
+                    enrolment=enrolment,
+                    by=request.user,
+                    staff=data["staff"],
+                    next_starts_at=data["next_starts_at"],
+                    next_kind=data["next_kind"],
+                )
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("L'entretien est enregistré."))
-            return redirect("journal:person_journal", pk=enrolment.person_id)
-    context = {"form": form, "enrolment": enrolment, "person": enrolment.person, "creating": True}
+            if not clashes:
+                messages.success(request, _("L'entretien est enregistré."))
+                if from_agenda:
+                    week = iso_week(timezone.localdate(meeting.starts_at))
+                    return redirect(f"{reverse('journal:agenda')}?semaine={week}")
+                return redirect("journal:person_journal", pk=enrolment.person_id)
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "person": enrolment.person,
+        "creating": True,
+        "clashes": clashes,
+        "from_agenda": from_agenda,
+    }
     return render(request, "journal/meeting_form.html", context)
 
 
@@ -144,15 +192,30 @@ def meeting_edit(request, pk):
     )
     enrolment = meeting.enrolment
     form = MeetingEditForm(request.POST or None, instance=meeting, team=team_of(enrolment.service))
+    form.name_readers(request.user, enrolment.service)
+    clashes = []
     if request.method == "POST" and form.is_valid():
+        changed = form.save(commit=False)
         try:
-            domain.update_meeting(form.save(commit=False), by=request.user, staff=form.cleaned_data["staff"])
+            domain.check_meeting(changed)
+            # Only a new time is checked again: the clash was shown when the meeting was set.
+            if {"starts_at", "duration_minutes"} & set(form.changed_data):
+                clashes = clashes_to_confirm(request, changed, enrolment.person)
+            if not clashes:
+                domain.update_meeting(changed, by=request.user, staff=form.cleaned_data["staff"])
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("L'entretien est enregistré."))
-            return redirect("journal:meeting_detail", pk=meeting.pk)
-    context = {"form": form, "enrolment": enrolment, "person": enrolment.person, "meeting": meeting}
+            if not clashes:
+                messages.success(request, _("L'entretien est enregistré."))
+                return redirect("journal:meeting_detail", pk=meeting.pk)
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "person": enrolment.person,
+        "meeting": meeting,
+        "clashes": clashes,
+    }
     return render(request, "journal/meeting_form.html", context)
 
 
@@ -177,6 +240,7 @@ def meeting_detail(request, pk):
 def note_add(request, pk):
     enrolment = editable_enrolment(request, pk)
     form = NoteForm(request.POST or None, initial={"written_on": domain.today()})
+    form.name_readers(request.user, enrolment.service)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -197,6 +261,7 @@ def note_edit(request, pk):
         editable_notes(request.user).select_related("enrolment__person", "enrolment__service"), pk=pk
     )
     form = NoteEditForm(request.POST or None, instance=note)
+    form.name_readers(request.user, note.enrolment.service)
     if request.method == "POST" and form.is_valid():
         try:
             domain.update_note(form.save(commit=False), by=request.user)
@@ -287,8 +352,43 @@ def agenda(request):
         "this_week": iso_week(domain.today()),
         "current_week": iso_week(monday),
         "coach_param": coach_param,
+        "can_plan": policy.scoped_services(request.user, policy.Action.EDIT_CASES).exists(),
     }
     return render(request, "journal/agenda.html", context)
+
+
+PICKER_SIZE = 20
+
+
+def appointment_new(request):
+    """The agenda's "Nouveau rendez-vous": find the person (any current pathway the user may
+    write in), then the meeting form of that pathway, which comes back to the agenda."""
+    policy.require_case_worker(request.user)
+    form = PersonPickerForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    pathways = (
+        policy.scoped_enrolments(request.user, policy.Action.EDIT_CASES)
+        .current()
+        .select_related("person", "service")
+        .order_by("person", "service__name", "pk")
+    )
+    if query:
+        people = policy.scoped_people(request.user, policy.Action.EDIT_CASES).search(query)
+        pathways = pathways.filter(person__in=people)
+    else:
+        # Before anything is typed: the people the user leads.
+        pathways = pathways.filter(primary_coach=request.user)
+    found = list(pathways[: PICKER_SIZE + 1])
+    context = {
+        "form": form,
+        "query": query,
+        "pathways": found[:PICKER_SIZE],
+        "more": len(found) > PICKER_SIZE,
+    }
+    template = (
+        "journal/_person_picker_results.html" if wants_fragment(request) else "journal/appointment_new.html"
+    )
+    return render(request, template, context)
 
 
 def calendar_feed(request):

@@ -118,7 +118,7 @@ def candidates_for(opening, user, limit: int | None = CANDIDATES) -> list[Candid
         best = ranking.best_fit(targets[pk], opening, coordinates_of(person))
         if best is not None:
             candidates.append(Candidate(person, best))
-    candidates.sort(key=lambda c: (c.fit.key[:3], c.person.search_name, c.person.pk))
+    candidates.sort(key=lambda c: (c.fit.key[:3], c.person.sort_name, c.person.pk))
     if limit is not None:
         candidates = candidates[:limit]
     by_person = {c.person.pk: c for c in candidates}

@@ -4,7 +4,7 @@ A target job and an opening match when they share the ROME family (the letter an
 the occupation code); the closer the job, the higher the tier: the same job title (3), the same
 occupation code (2), the same family (1). Then each condition the person set for that target is
 checked against the opening: the hours per week they can sustain, their mobility radius (when
-both places are known) and the contract types they accept (none listed: any). Each check gives a
+both places are known: each is its commune's point, so distances are approximate, commune to commune) and the contract types they accept (none listed: any). Each check gives a
 reason that fits, one that does not fit, or a neutral note when something is unknown; the
 reasons are French sentences, with numbers written the way the active language writes them.
 
@@ -189,19 +189,24 @@ def explain(f: Fit) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
                 _("Distance inconnue : ni le domicile de la personne ni le lieu de l'offre ne sont situés")
             )
         elif not f.home_known:
-            notes.append(_("Distance inconnue : le domicile de la personne n'est pas situé"))
+            notes.append(_("Distance inconnue : le code postal et la commune du domicile ne sont pas connus"))
         else:
-            notes.append(_("Distance inconnue : le lieu de l'offre n'est pas situé"))
+            notes.append(_("Distance inconnue : le code postal et la commune de l'offre ne sont pas connus"))
     elif target.mobility_km is None:
         notes.append(
-            _("À %(distance)s km ; le rayon de mobilité n'est pas renseigné") % {"distance": km(f.distance)}
+            _("À ≈ %(distance)s km, de commune à commune ; le rayon de mobilité n'est pas renseigné")
+            % {"distance": km(f.distance)}
         )
     else:
         where = {"distance": km(f.distance), "radius": km(target.mobility_km)}
         if f.too_far:
-            misfits.append(_("À %(distance)s km, au-delà de son rayon de %(radius)s km") % where)
+            misfits.append(
+                _("À ≈ %(distance)s km, de commune à commune, au-delà de son rayon de %(radius)s km") % where
+            )
         else:
-            fits.append(_("À %(distance)s km, dans son rayon de %(radius)s km") % where)
+            fits.append(
+                _("À ≈ %(distance)s km, de commune à commune, dans son rayon de %(radius)s km") % where
+            )
 
     contract = (
         ContractType(opening.contract_type).label if opening.contract_type in ContractType.values else ""

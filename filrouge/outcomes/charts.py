@@ -17,6 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
 BARS_WIDTH = 480  # narrower: on a phone the bars' text keeps a readable size
+# Without a fixed scale (counts), the longest bar: bars compare values, a bar across the whole
+# width would only say "the largest", and one to three bars would each fill the row.
+COUNT_BAR_LENGTH = 280
 FONT_SIZE = 16
 SMALL_FONT_SIZE = 12
 CHARACTER_WIDTH = 9  # about, at FONT_SIZE: room kept right of a bar for its value as text
@@ -50,10 +53,14 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _open(chart_id: str, title: str, description: str, width: float, height: float, kind: str) -> list[str]:
+def _open(
+    chart_id: str, title: str, description: str, width: float, height: float, kind: str, sized: bool = False
+) -> list[str]:
+    """The chart's opening; `sized`: drawn at its own size at most, else as wide as the page."""
     chart_id = escape(chart_id)
+    size = f'width="{_number(width)}" height="{_number(height)}" ' if sized else ""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--{kind}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--{kind}" role="img" {size}'
         f'viewBox="0 0 {_number(width)} {_number(height)}" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
@@ -98,12 +105,14 @@ def bar_chart(
     chart_id: str, title: str, description: str, bars: Sequence[Bar], maximum: float | None = None
 ) -> SafeString:
     """Horizontal bars, each under its label and followed by its value; `maximum` fixes the full
-    length (1 for shares), else the longest bar fills the width."""
+    length (1 for shares), else the longest bar is COUNT_BAR_LENGTH long at most."""
     top = _scale([bar.value for bar in bars], maximum)
     span = BARS_WIDTH - 12 - CHARACTER_WIDTH * max([len(bar.text) for bar in bars] or [0])
+    if maximum is None:
+        span = min(span, COUNT_BAR_LENGTH)
     labels = [_wrapped(bar.label, BARS_WIDTH) for bar in bars]
     height = sum(ROW_HEIGHT + LINE_HEIGHT * (len(lines) - 1) for lines in labels) + 8
-    parts = _open(chart_id, title, description, BARS_WIDTH, height, "bars")
+    parts = _open(chart_id, title, description, BARS_WIDTH, height, "bars", sized=True)
     y = 0
     for bar, lines in zip(bars, labels, strict=True):
         parts.append(_text(0, y + 18, "\n".join(lines), "chart__label"))

@@ -1,9 +1,9 @@
 """Figures shown to someone who may not see the cases (a funder viewer): no count under 5.
 
-A count of fewer than 5 people could point to someone, so it is shown as "< 5"; a share is
-hidden with it when its numerator or its denominator is under 5, and so is a mean or a median
-computed on fewer than 5 people (it would be one person's own figure). One rule for the pages,
-the PDFs and the workbooks.
+A count of fewer than 5 people could point to someone, so it is shown as "< 5". The rule applies
+to counts: a share, a mean or a median is shown when it is computed over 5 people or more (it
+describes a group, whatever its numerator), and hidden when computed over fewer (it would be one
+person's own figure). One rule for the pages, the PDFs and the workbooks.
 """
 
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ def count(value: int, hide: bool) -> int | str:
 
 
 def share(numerator: int, denominator: int, hide: bool) -> float | str | None:
-    """The share (0 to 1), None without a denominator, "< 5" when either count is small and hidden."""
-    if hide and (is_small(numerator) or is_small(denominator)):
+    """The share (0 to 1), None without a denominator, "< 5" when hidden and over fewer than 5 people."""
+    if hide and is_small(denominator):
         return hidden_label()
     if not denominator:
         return None

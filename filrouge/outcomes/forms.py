@@ -1,7 +1,8 @@
-"""The dashboard's filters, sent by GET: the period, the service, whose pathways, the trend's step.
+"""The period chooser (`PeriodForm`, shared by the dashboard and the activity report) and the
+dashboard's filters, sent by GET: the period, the service, whose pathways, the trend's step.
 
-Every field may be left out (a link may carry only some of them): what is missing takes its
-default, the current year, every service, by month.
+Every field of the dashboard may be left out (a link may carry only some of them): what is
+missing takes its default, the current year, every service, by month.
 """
 
 from datetime import date
@@ -31,7 +32,11 @@ def period_choices(today: date) -> list:
     ]
 
 
-class DashboardFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A period: a year or a quarter from the list, a month or a span sent by a link (then listed
+    and shown chosen), or two dates with "Autres dates". Clean, it gives `period` when one was
+    chosen (a `periods.Period`)."""
+
     periode = forms.CharField(label=_("Période"), required=False, widget=forms.Select)
     du = forms.DateField(
         label=_("Du"),
@@ -40,34 +45,14 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Avec « Autres dates » choisi comme période."),
     )
     au = forms.DateField(label=_("Au"), widget=DateInput(), required=False)
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
-    portee = forms.ChoiceField(
-        label=_("Parcours"),
-        choices=[(MINE, _("Mon portefeuille")), (SERVICE, _("Tout le service"))],
-        required=False,
-    )
-    tendance = forms.ChoiceField(
-        label=_("Évolution"),
-        choices=[("mois", _("Par mois")), ("trimestre", _("Par trimestre"))],
-        required=False,
-    )
 
-    def __init__(self, data=None, *, services, today: date, default_scope: str | None):
-        """`services`: the queryset of those the user may see in figures; `default_scope`: MINE or
-        SERVICE for someone who leads pathways in them, None for anyone else (no choice offered)."""
-        initial = {"periode": periods.current_year(today).key, "tendance": "mois", "portee": default_scope}
-        if data is not None:
+    def __init__(self, data=None, *, today: date, **kwargs):
+        if data is not None and data.get("periode", DATES) != DATES:
             data = data.copy()
-            if data.get("periode", DATES) != DATES:
-                data.pop("du", None)  # dates are read only with "Autres dates": stale ones are dropped
-                data.pop("au", None)
-            # A link may carry only some filters: the others show their default, as computed.
-            for key in ("tendance", "portee"):
-                if not data.get(key) and initial[key]:
-                    data[key] = initial[key]
-        super().__init__(data, initial=initial)
+            data.pop("du", None)  # dates are read only with "Autres dates": stale ones are dropped
+            data.pop("au", None)
+        super().__init__(data, **kwargs)
         self.today = today
-        self.default_scope = default_scope
         choices = period_choices(today)
         listed = {key for _group, keys in choices[:2] for key, _label in keys}
         sent = self.data.get("periode") if self.is_bound else None
@@ -80,13 +65,6 @@ class DashboardFilterForm(forms.Form):
             else:
                 choices.insert(0, (chosen.key, chosen.label))
         self.fields["periode"].widget.choices = choices
-        if len(services) > 1:
-            self.fields["service"].queryset = services.order_by("name")
-            self.fields["service"].empty_label = _("Tous les services")
-        else:
-            del self.fields["service"]
-        if default_scope is None:
-            del self.fields["portee"]
 
     def clean_periode(self):
         key = self.cleaned_data["periode"]
@@ -111,6 +89,40 @@ class DashboardFilterForm(forms.Form):
         elif key:
             cleaned["period"] = periods.parse(key)
         return cleaned
+
+
+class DashboardFilterForm(PeriodForm):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None, required=False)
+    portee = forms.ChoiceField(
+        label=_("Parcours"),
+        choices=[(MINE, _("Mon portefeuille")), (SERVICE, _("Tout le service"))],
+        required=False,
+    )
+    tendance = forms.ChoiceField(
+        label=_("Évolution"),
+        choices=[("mois", _("Par mois")), ("trimestre", _("Par trimestre"))],
+        required=False,
+    )
+
+    def __init__(self, data=None, *, services, today: date, default_scope: str | None):
+        """`services`: the queryset of those the user may see in figures; `default_scope`: MINE or
+        SERVICE for someone who leads pathways in them, None for anyone else (no choice offered)."""
+        initial = {"periode": periods.current_year(today).key, "tendance": "mois", "portee": default_scope}
+        if data is not None:
+            data = data.copy()
+            # A link may carry only some filters: the others show their default, as computed.
+            for key in ("tendance", "portee"):
+                if not data.get(key) and initial[key]:
+                    data[key] = initial[key]
+        super().__init__(data, today=today, initial=initial)
+        self.default_scope = default_scope
+        if len(services) > 1:
+            self.fields["service"].queryset = services.order_by("name")
+            self.fields["service"].empty_label = _("Tous les services")
+        else:
+            del self.fields["service"]
+        if default_scope is None:
+            del self.fields["portee"]
 
     def choices(self) -> dict:
         """What to compute: the period, the services chosen (None: all), mine or the service's

@@ -21,6 +21,7 @@ from filrouge.outcomes.forms import MINE, SERVICE, DashboardFilterForm
 NO_VALUE = "—"
 CASELOAD_TARGET = 20  # the IPS standard, per full-time coach
 MOST_MONTHS = 36  # a longer trend is shown by quarter: months would no longer be readable
+LONG_BREAKDOWN = 8  # a breakdown with more rows is folded: the page stays a summary
 
 
 # --- Numbers as the page writes them ------------------------------------------------------------
@@ -85,10 +86,11 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart (SVG markup) followed by the table of its data."""
+    """A chart (SVG markup) followed by the table of its data; `folded`: shown on demand."""
 
     chart: str
     table: Table
+    folded: bool = False
 
 
 @dataclass
@@ -669,14 +671,14 @@ def breakdowns_section(summary: measures.Summary, shown: Shown) -> Section:
             charts.Bar(str(row.label), shown.count_value(row.supported), shown.count(row.supported))
             for row in breakdown.rows
         ]
-        section.figures.append(
-            bar_figure(
-                f"chart-breakdown-{breakdown.dimension}",
-                _("Personnes accompagnées — %(dimension)s") % {"dimension": breakdown.label},
-                bars,
-                table,
-            )
+        figure = bar_figure(
+            f"chart-breakdown-{breakdown.dimension}",
+            _("Personnes accompagnées — %(dimension)s") % {"dimension": breakdown.label},
+            bars,
+            table,
         )
+        figure.folded = len(breakdown.rows) > LONG_BREAKDOWN
+        section.figures.append(figure)
     return section
 
 

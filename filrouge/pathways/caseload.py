@@ -1,8 +1,8 @@
 """The caseload: who a coach follows, and what needs their attention.
 
 Alerts are computed by the database (annotations), so that the caseload can be filtered and
-sorted on them and costs the same few queries whatever its size. A suspended pathway raises
-no contact alert, nor any alert about late actions of its plan, its follow-along in a job or its
+sorted on them and costs the same few queries whatever its size. A pathway that has ended raises
+no alert at all. A suspended pathway raises no contact alert, nor any alert about late actions of its plan, its follow-along in a job or its
 employer contacts.
 """
 
@@ -40,16 +40,22 @@ PHASE_ORDER = Case(
 
 
 def flag(condition: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(condition, output_field=BooleanField())
+    """An alert: only for a pathway still current."""
+    return ExpressionWrapper(Q(exit_date__isnull=True) & condition, output_field=BooleanField())
 
 
 def with_alerts(enrolments, today: date):
-    """Annotates current pathways with the date of the last contact and their alerts."""
+    """Annotates pathways with the date of the last contact and their alerts. A pathway that has
+    ended (exit recorded) raises none: every flag requires `exit_date` to be empty."""
     suspended = Exists(Suspension.objects.ongoing_on(today).filter(enrolment=OuterRef("pk")))
     enrolments = enrolments.annotate(
         contact_reference=Coalesce("last_contact_on", "intake_date", "referral_date"),
         is_suspended=suspended,
         phase_order=PHASE_ORDER,
+        # A job past its planned end with no end recorded: its end or its renewal is to confirm.
+        has_job_past_planned_end=Exists(
+            Placement.objects.jobs().past_planned_end(today).filter(enrolment=OuterRef("pk"))
+        ),
         # An action late in the current plan, by the plans app's one rule ("on hold" is a
         # deliberate pause, and a withdrawn objective's actions are no longer expected).
         has_overdue_action=Exists(
@@ -87,6 +93,7 @@ def with_alerts(enrolments, today: date):
                 is_suspended=False,
             )
         ),
+        alert_job_past_planned_end=flag(Q(has_job_past_planned_end=True)),
         # "not null" first: a programme without an end is False, never NULL.
         alert_end_soon=flag(
             Q(planned_end_date__isnull=False)
@@ -122,7 +129,9 @@ ALERT_FILTERS = {
     "overdue": Q(alert_overdue_actions=True),
     "follow_along": Q(alert_follow_along=True),
     "employer_contact": Q(alert_no_employer_contact=True),
+    "job_past_end": Q(alert_job_past_planned_end=True),
     "any": Q(alert_profile_contact=True)
+    | Q(alert_job_past_planned_end=True)
     | Q(alert_employment_contact=True)
     | Q(alert_end_soon=True)
     | Q(alert_overdue_actions=True)

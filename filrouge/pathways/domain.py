@@ -20,12 +20,13 @@ from filrouge.pathways.models import (
     Enrolment,
     EntrySituation,
     ExitOutcome,
+    LeadCoachChange,
     Phase,
     PhaseChange,
     Renewal,
     Suspension,
 )
-from filrouge.people.models import ANONYMISED_RECORD
+from filrouge.people.models import ANONYMISED_RECORD, ContactKind, PersonContact
 
 MINIMUM_AGE = 15
 MAXIMUM_AGE = 100
@@ -108,10 +109,30 @@ def enrol(person, service, *, by, referral_date, entry: dict, referral_reason=""
         created_by=by,
     )
     EntrySituation.objects.create(enrolment=enrolment, organisation_id=service.organisation_id, **entry)
+    link_referrer(enrolment)
     record_phase(enrolment, Phase.REFERRAL, referral_date, by)
     if intake_date is not None:
         record_phase(enrolment, Phase.INTAKE, intake_date, by)
     return enrolment
+
+
+def link_referrer(enrolment) -> None:
+    """The partner who referred the person becomes their "prescripteur", once."""
+    if enrolment.referred_by_id is not None:
+        PersonContact.objects.get_or_create(
+            person_id=enrolment.person_id,
+            contact_id=enrolment.referred_by_id,
+            relation=ContactKind.REFERRING_PARTNER,
+            defaults={"organisation_id": enrolment.organisation_id},
+        )
+
+
+def default_lead_coach(user, services):
+    """Whoever records a person while a coach of the service leads the pathway, unless they
+    choose otherwise."""
+    if Membership.objects.active().filter(service__in=services, user=user, role=Role.COACH).exists():
+        return user
+    return None
 
 
 def record_phase(enrolment, phase, on, by, comment="") -> PhaseChange:
@@ -193,6 +214,37 @@ def record_exit(enrolment, *, on, outcome, by, comment="", reoriented_to="") -> 
 
 
 @transaction.atomic
+def reopen(enrolment, *, by, reason: str) -> PhaseChange:
+    """Reopens a pathway closed by mistake (who may: `policy.may_reopen`): the exit's date,
+    outcome, comment and reorientation are cleared, so that no figure counts it any more, and the
+    pathway returns, today, to the phase it had before the exit, the reason in its history."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.is_current:
+        raise ValidationError(_("Ce parcours est en cours : il n'y a rien à rouvrir."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi le parcours est rouvert.")})
+    if (
+        Enrolment.objects.current()
+        .filter(person_id=enrolment.person_id, service_id=enrolment.service_id)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "Cette personne a un autre parcours en cours dans ce service : ce parcours ne peut pas être rouvert."
+            )
+        )
+    before_exit = enrolment.phase_changes.exclude(phase=Phase.EXIT).order_by(
+        "-changed_on", "-recorded_at", "-pk"
+    )
+    phase = before_exit.values_list("phase", flat=True).first() or Phase.REFERRAL
+    enrolment.exit_date, enrolment.exit_outcome = None, ""
+    enrolment.exit_comment, enrolment.reoriented_to = "", ""
+    enrolment.save(update_fields=["exit_date", "exit_outcome", "exit_comment", "reoriented_to"])
+    comment = _("Parcours rouvert : %(reason)s") % {"reason": reason.strip()}
+    return record_phase(enrolment, phase, today(), by, comment)
+
+
+@transaction.atomic
 def suspend(enrolment, *, start, end, reason, by, comment="") -> Suspension:
     if not enrolment.is_current:
         raise ValidationError(_("Ce parcours est terminé : il ne peut plus être suspendu."))
@@ -262,8 +314,36 @@ def renew(enrolment, *, decided_on, renewed, new_end_date, by, comment="") -> Re
     return renewal
 
 
-def reassign(enrolment, coach) -> None:
+@transaction.atomic
+def reassign(enrolment, coach, by=None, *, taken=False) -> LeadCoachChange | None:
+    """Gives the pathway a lead coach, in its history (nothing when it is the same one)."""
     check_coach(enrolment.service, coach)
+    previous = enrolment.primary_coach
     bump(enrolment)
+    if previous == coach:
+        return None
     enrolment.primary_coach = coach
     enrolment.save(update_fields=["primary_coach"])
+    return LeadCoachChange.objects.create(
+        organisation_id=enrolment.organisation_id,
+        enrolment=enrolment,
+        coach=coach,
+        previous_coach=previous,
+        taken=taken,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def take_lead(enrolment, coach) -> LeadCoachChange:
+    """A coach takes a current pathway of their service that has no lead coach ("Je prends en
+    charge"). Who may is `policy.may_take_lead`; the pathway's row is locked, so two coaches taking
+    it at the same moment make one lead coach and one refusal."""
+    locked = type(enrolment).objects.select_for_update().only("pk", "primary_coach", "exit_date")
+    current = locked.get(pk=enrolment.pk)
+    if current.exit_date is not None:
+        raise ValidationError(_("Ce parcours est terminé."))
+    if current.primary_coach_id is not None:
+        raise ValidationError(_("Ce parcours a déjà un job coach référent."))
+    enrolment.primary_coach = None
+    return reassign(enrolment, coach, coach, taken=True)

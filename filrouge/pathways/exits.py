@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from filrouge.pathways.models import Enrolment, ExitOutcome
-from filrouge.placements.models import DURABLE, TRANSITIONAL, Placement, PlacementQuerySet
+from filrouge.placements.models import DURABLE, TRANSITIONAL, Placement, PlacementQuerySet, held_through
 
 OUTCOME_OF_JOB = {DURABLE: ExitOutcome.DURABLE_EMPLOYMENT, TRANSITIONAL: ExitOutcome.TRANSITION_EMPLOYMENT}
 
@@ -73,7 +73,7 @@ def job_on_exit(condition: Q) -> Exists:
     exit_date = OuterRef("exit_date")
     return Exists(
         Placement.objects.filter(condition, enrolment=OuterRef("pk"), started_on__lte=exit_date).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=exit_date)
+            held_through(exit_date)
         )
     )
 

@@ -39,11 +39,18 @@ class EnrolmentStartForm(forms.Form):
     )
     primary_coach = forms.ModelChoiceField(label=_("Job coach référent·e"), queryset=None, required=False)
 
-    def __init__(self, *args, services, contacts, coaches, **kwargs):
+    def __init__(self, *args, services, contacts, coaches, lead_coach=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["referred_by"].queryset = contacts
         self.fields["primary_coach"].queryset = coaches
+        if lead_coach is not None:  # `domain.default_lead_coach`: the coach recording the person
+            self.fields["primary_coach"].initial = lead_coach
+            self.fields["primary_coach"].help_text = _(
+                "Vous serez son job coach référent·e. Choisissez un·e collègue, ou laissez vide pour "
+                "que le parcours soit pris en charge plus tard (il apparaît alors à la cheffe ou au "
+                "chef de service)."
+            )
         if services.count() == 1:
             self.fields["service"].initial = services.first()
         self.fields["referral_date"].initial = today()
@@ -145,6 +152,47 @@ class ExitForm(forms.Form):
     )
 
 
+class ExitConfirmForm(ExitForm):
+    """The exit, with one choice for each thing still open (`pathways.closing.open_items`)."""
+
+    def __init__(self, *args, items=(), **kwargs):
+        from filrouge.pathways.closing import CHOICE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.key}"] = forms.ChoiceField(
+                label=item.label,
+                choices=[(choice, CHOICE_LABELS[choice]) for choice in item.choices],
+                initial=item.default,
+                widget=forms.RadioSelect,
+            )
+
+    def exit_fields(self):
+        return [self[name] for name in ("exit_date", "outcome", "reoriented_to", "comment")]
+
+    def item_groups(self):
+        """The choices' fields by kind of thing, in the page's order: [(title, [field, ...])]."""
+        from filrouge.pathways.closing import GROUPS
+
+        groups = {}
+        for item in self.items:
+            groups.setdefault(item.group, []).append(self[f"item_{item.key}"])
+        return [(GROUPS[group], fields) for group, fields in groups.items()]
+
+    def choices(self) -> dict[str, str]:
+        return {item.key: self.cleaned_data[f"item_{item.key}"] for item in self.items}
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi rouvrir ce parcours ?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Par exemple : sortie enregistrée par erreur, ou sur le mauvais parcours."),
+    )
+
+
 class SuspensionForm(forms.Form):
     start_date = forms.DateField(label=_("Début"), widget=DateInput())
     end_date = forms.DateField(
@@ -187,12 +235,12 @@ class ReassignForm(forms.Form):
 
 class CaseloadFilterForm(forms.Form):
     SORTS = {
-        "name": ("person__birth_name", "person__first_name"),
-        "phase": ("phase_order", "person__birth_name"),
-        "contact": ("contact_reference", "person__birth_name"),
+        "name": ("person__sort_name",),
+        "phase": ("phase_order", "person__sort_name"),
+        "contact": ("contact_reference", "person__sort_name"),
         # Those with no appointment or no planned end come last, on SQLite as on PostgreSQL.
-        "appointment": (F("next_appointment_at").asc(nulls_last=True), "person__birth_name"),
-        "end": (F("planned_end_date").asc(nulls_last=True), "person__birth_name"),
+        "appointment": (F("next_appointment_at").asc(nulls_last=True), "person__sort_name"),
+        "end": (F("planned_end_date").asc(nulls_last=True), "person__sort_name"),
     }
     q = forms.CharField(label=_("Rechercher un nom"), max_length=100, required=False)
     phase = forms.ChoiceField(
@@ -210,6 +258,7 @@ class CaseloadFilterForm(forms.Form):
             ("overdue", _("Actions du plan en retard")),
             ("follow_along", _("Pas de contact en face à face dans l'emploi depuis 30 jours")),
             ("employer_contact", _("Aucun contact employeur depuis l'entrée (plus de 30 jours)")),
+            ("job_past_end", _("Emploi : fin prévue dépassée")),
         ],
         required=False,
     )

@@ -353,3 +353,32 @@ class Renewal(models.Model):
 
     def __str__(self):
         return f"renewal {self.decided_on}"
+
+
+class LeadCoachChange(models.Model):
+    """Who leads the pathway from when: a coach taking a pathway that had no lead coach, or a head
+    of service reassigning it. Dated and attributed, like the phases."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lead_coach_changes")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("job coach référent·e"),
+    )
+    previous_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Taken by the coach themself ("Je prends en charge"), or given by a head of service.
+    taken = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"lead coach of enrolment {self.enrolment_id}: {self.coach_id}"

@@ -1,9 +1,10 @@
 """What the pathway adds to the person's timeline."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from filrouge.pathways.models import Phase, PhaseChange, Renewal, Suspension
+from filrouge.pathways.models import LeadCoachChange, Phase, PhaseChange, Renewal, Suspension
 from filrouge.people.timeline import Event, provider
 
 
@@ -68,4 +69,25 @@ def renewal_events(person, enrolments, user):
             by=renewal.decided_by.full_name if renewal.decided_by else "",
             at=renewal.recorded_at,
             service=renewal.enrolment.service.name,
+        )
+
+
+@provider("lead_coach", gettext_lazy("Job coach référent·e"))
+def lead_coach_events(person, enrolments, user):
+    changes = LeadCoachChange.objects.filter(enrolment__in=enrolments).select_related(
+        "enrolment__service", "coach", "recorded_by"
+    )
+    for change in changes:
+        names = {"coach": change.coach.full_name}
+        if change.taken:
+            title = _("%(coach)s prend en charge le parcours comme job coach référent·e") % names
+        else:
+            title = _("Nouveau job coach référent·e : %(coach)s") % names
+        yield Event(
+            on=timezone.localtime(change.recorded_at).date(),
+            kind="lead_coach",
+            title=title,
+            by=change.recorded_by.full_name if change.recorded_by else "",
+            at=change.recorded_at,
+            service=change.enrolment.service.name,
         )

@@ -2,22 +2,30 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from filrouge import policy
 from filrouge.core.forms import add_domain_errors
 from filrouge.core.pagination import paginate, wants_fragment
 from filrouge.organisations.models import Membership, Role
-from filrouge.pathways import caseload, domain
+from filrouge.pathways import caseload, closing, domain
 from filrouge.pathways.forms import (
     CaseloadFilterForm,
     EndSuspensionForm,
     EnrolmentEditForm,
+    ExitConfirmForm,
     ExitForm,
     PhaseForm,
     ReassignForm,
     RenewalForm,
+    ReopenForm,
     SuspensionForm,
 )
+from filrouge.pathways.models import ExitOutcome
+
+# The pathways without a lead coach listed on a coach's caseload; the count says if there are more.
+LEADERLESS_SHOWN = 10
 
 
 def editable_enrolment(request, pk, action=policy.Action.EDIT_CASES):
@@ -52,22 +60,103 @@ def change_phase(request, pk):
     )
 
 
+def exit_day(request):
+    """The exit date the page works with: the one sent, when it reads as a date; else today."""
+    try:
+        return ExitForm.base_fields["exit_date"].clean(request.POST.get("exit_date")) or domain.today()
+    except ValidationError:
+        return domain.today()
+
+
 def record_exit(request, pk):
-    return pathway_form_view(
+    """The exit as a confirmation step: the outcome the jobs support, what is still open with a
+    choice for each, all applied with the exit at once (`closing.close`)."""
+    enrolment = editable_enrolment(request, pk)
+    if not enrolment.is_current:
+        messages.info(request, _("Ce parcours est déjà terminé."))
+        return redirect("people:detail", pk=enrolment.person_id)
+    on = exit_day(request) if request.method == "POST" else domain.today()
+    items = closing.open_items(enrolment, on, request.user)
+    proposed = closing.proposed_outcome(enrolment, on)
+    initial = {"exit_date": on, "outcome": proposed}
+    # The list is built for the date sent: a new date, or a list changed since the page was shown,
+    # shows the choices again (the values typed kept) before anything is applied.
+    shown = set(request.POST.get("shown_items", "").split())
+    changed = request.method == "POST" and shown != {item.key for item in items}
+    if request.method == "POST" and ("refresh" in request.POST or changed):
+        if changed and "refresh" not in request.POST:
+            messages.warning(
+                request,
+                _("Ce qui reste ouvert a changé pour cette date : vérifiez les choix, puis confirmez."),
+            )
+        kept = {name: request.POST.get(name, "") for name in ("outcome", "reoriented_to", "comment")}
+        form = ExitConfirmForm(items=items, initial=initial | {k: v for k, v in kept.items() if v})
+    else:
+        form = ExitConfirmForm(request.POST or None, items=items, initial=initial)
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = closing.close(
+                enrolment,
+                on=data["exit_date"],
+                outcome=data["outcome"],
+                by=request.user,
+                choices=form.choices(),
+                comment=data["comment"],
+                reoriented_to=data["reoriented_to"],
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            changes = sum(1 for item in done if form.choices()[item.key] != closing.KEEP)
+            success = _("La sortie est enregistrée. Le parcours reste consultable.")
+            messages.success(
+                request,
+                success
+                if not changes
+                else ngettext(
+                    "La sortie est enregistrée, avec %(count)s élément annulé, libéré ou terminé. Le parcours reste consultable.",
+                    "La sortie est enregistrée, avec %(count)s éléments annulés, libérés ou terminés. Le parcours reste consultable.",
+                    changes,
+                )
+                % {"count": changes},
+            )
+            return redirect("people:detail", pk=enrolment.person_id)
+    context = {
+        "enrolment": enrolment,
+        "person": enrolment.person,
+        "form": form,
+        "exit_day": on,
+        "proposed": ExitOutcome(proposed).label if proposed else "",
+    }
+    return render(request, "pathways/exit_form.html", context)
+
+
+def reopen(request, pk):
+    """A pathway closed by mistake, reopened with a reason (`policy.may_reopen` says by whom)."""
+    enrolments = policy.scoped_reopenable_enrolments(request.user, domain.today()).select_related(
+        "person", "service"
+    )
+    enrolment = policy.get_or_404(enrolments, pk=pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = domain.reopen(enrolment, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le parcours est rouvert, à l'étape « %(phase)s ». La sortie ne compte plus dans les chiffres."
+                )
+                % {"phase": change.get_phase_display()},
+            )
+            return redirect("people:detail", pk=enrolment.person_id)
+    return render(
         request,
-        pk,
-        ExitForm,
-        "pathways/exit_form.html",
-        lambda e, d: domain.record_exit(
-            e,
-            on=d["exit_date"],
-            outcome=d["outcome"],
-            by=request.user,
-            comment=d["comment"],
-            reoriented_to=d["reoriented_to"],
-        ),
-        _("La sortie est enregistrée. Le parcours reste consultable."),
-        initial={"exit_date": domain.today()},
+        "pathways/reopen_form.html",
+        {"enrolment": enrolment, "person": enrolment.person, "form": form},
     )
 
 
@@ -141,6 +230,7 @@ def edit(request, pk):
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
+            domain.link_referrer(enrolment)
             messages.success(request, _("Le parcours est enregistré."))
             return redirect("people:detail", pk=enrolment.person_id)
     return render(
@@ -158,7 +248,7 @@ def reassign(request, pk):
         initial={"primary_coach": enrolment.primary_coach},
     )
     if request.method == "POST" and form.is_valid():
-        domain.reassign(enrolment, form.cleaned_data["primary_coach"])
+        domain.reassign(enrolment, form.cleaned_data["primary_coach"], request.user)
         messages.success(
             request,
             _("%(person)s est maintenant suivi·e par %(coach)s.")
@@ -172,8 +262,27 @@ def reassign(request, pk):
     )
 
 
-def caseload_page(request):
-    """The home page of case work: the people the user follows, with what needs attention."""
+@require_POST
+def take_lead(request, pk):
+    """A coach becomes the lead coach of a pathway that had none ("Je prends en charge")."""
+    enrolments = policy.scoped_leaderless_enrolments(request.user).select_related("person")
+    enrolment = policy.get_or_404(enrolments, pk=pk)
+    try:
+        domain.take_lead(enrolment, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Vous êtes maintenant job coach référent·e de %(person)s.")
+            % {"person": enrolment.person.full_name},
+        )
+    return redirect("people:detail", pk=enrolment.person_id)
+
+
+def caseload_page(request, extra_context=None):
+    """The home page of case work: the people the user follows, with what needs attention
+    (`extra_context`: what the home adds above it, the work list)."""
     today = domain.today()
     enrolments = policy.scoped_enrolments(request.user).current()
     mine = enrolments.filter(primary_coach=request.user) | enrolments.filter(team=request.user)
@@ -188,7 +297,17 @@ def caseload_page(request):
         for service in coached
         for load in caseload.coach_loads(service, request.user)
     ]
-    context = {"page": page, "query": query, "filters": filters, "loads": loads, "today": today}
+    leaderless = policy.scoped_leaderless_enrolments(request.user).select_related("person", "service")
+    context = {
+        "page": page,
+        "query": query,
+        "filters": filters,
+        "loads": loads,
+        "today": today,
+        "leaderless": leaderless.order_by("referral_date", "pk")[:LEADERLESS_SHOWN],
+        "leaderless_count": leaderless.count(),
+    }
+    context |= extra_context or {}
     template = "pathways/_caseload_rows.html" if wants_fragment(request) else "pathways/caseload.html"
     return render(request, template, context)
 
@@ -203,13 +322,14 @@ def service_caseloads(request, pk):
         .filter(service=service),
         today,
     ).select_related("person", "primary_coach")
+    leaderless_count = enrolments.filter(primary_coach__isnull=True).count()
     coach = request.GET.get("coach")
     if coach == "none":
         enrolments = enrolments.filter(primary_coach__isnull=True)
     elif coach and coach.isdigit():
         enrolments = enrolments.filter(primary_coach_id=int(coach))
     page, query = paginate(
-        request, enrolments.order_by("primary_coach__full_name", "person__birth_name", "pk")
+        request, enrolments.order_by("primary_coach__full_name", "person__sort_name", "pk")
     )
     context = {
         "service": service,
@@ -219,5 +339,6 @@ def service_caseloads(request, pk):
         "coach": coach,
         "today": today,
         "target_per_coach": caseload.TARGET_PER_FULL_TIME_COACH,
+        "leaderless_count": leaderless_count,
     }
     return render(request, "pathways/service_caseloads.html", context)

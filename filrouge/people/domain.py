@@ -1,32 +1,97 @@
 """The rules of recording a person."""
 
+from datetime import date
+from itertools import combinations
+
 from django.db import transaction
 
+from filrouge.core.text import fold
 from filrouge.organisations.models import Organisation
 from filrouge.people.models import Person
+from filrouge.people.names import capitalise_first_name, one_letter_off
 
 
 class PossibleDuplicate(Exception):
-    """The organisation already holds someone with these names and birth date."""
+    """The organisation already holds someone with these names and birth date (`matches`), or
+    someone very close to them (`near_matches`: a softer warning)."""
 
-    def __init__(self, matches: list[Person]):
+    def __init__(self, matches: list[Person], near_matches: list[Person] = ()):
         super().__init__("possible duplicate")
         self.matches = matches
+        self.near_matches = list(near_matches)
+
+    @property
+    def everyone(self) -> list[Person]:
+        return [*self.matches, *self.near_matches]
+
+
+def swapped_digit_dates(born: date) -> set[date]:
+    """The valid dates read when two digits of `born` are swapped (12/03 for 21/03, 1987 for 1978)."""
+    digits = born.strftime("%d%m%Y")
+    dates = set()
+    for i, j in combinations(range(len(digits)), 2):
+        if digits[i] == digits[j]:
+            continue
+        swapped = list(digits)
+        swapped[i], swapped[j] = swapped[j], swapped[i]
+        text = "".join(swapped)
+        try:
+            dates.add(date(int(text[4:]), int(text[2:4]), int(text[:2])))
+        except ValueError:
+            continue
+    return dates
+
+
+def last_names(person: Person) -> set[str]:
+    return {fold(person.birth_name), fold(person.usual_name)} - {""}
+
+
+def near_identity(person: Person) -> list[Person]:
+    """Others of the organisation who may be this person typed slightly differently: one letter
+    off in a name with the same birth date, or the same names with two digits of the birth date
+    swapped. Candidates come from the (organisation, birth date) index, never a scan of everyone."""
+    first, lasts = fold(person.first_name), last_names(person)
+    candidates = (
+        Person.objects.filter(
+            organisation_id=person.organisation_id,
+            date_of_birth__in={person.date_of_birth, *swapped_digit_dates(person.date_of_birth)},
+        )
+        .exclude(pk=person.pk)
+        .order_by("pk")
+    )
+    near = []
+    for other in candidates:
+        if other.date_of_birth == person.date_of_birth:
+            if one_letter_off(first, lasts, other.first_name, last_names(other)):
+                near.append(other)
+        elif fold(other.first_name) == first and lasts & last_names(other):
+            near.append(other)
+    return near
+
+
+def possible_duplicate(person: Person) -> PossibleDuplicate | None:
+    """Who `person` may already be: the same identity, else near ones (None when nobody)."""
+    matches = person.same_identity()
+    near = [other for other in near_identity(person) if other not in matches]
+    return PossibleDuplicate(matches, near) if matches or near else None
 
 
 @transaction.atomic
 def create_person(person: Person, *, by, homonym_confirmed: bool = False) -> Person:
     """Records a new person of `person.organisation`, unless someone with the same names and birth
-    date is already there (`PossibleDuplicate`) and the user has not confirmed a homonym.
+    date, or very close to them, is already there (`PossibleDuplicate`) and the user has not
+    confirmed a homonym. The first name is capitalised as French first names are.
 
     The check and the insert are one step: creations in one organisation wait for each other on
     its row's lock, held until the caller's transaction commits, so two people recording the same
     person at the same moment make one record and one warning. The lock does not conflict with
     the key-share locks that inserts of the organisation's other rows take."""
     Organisation.objects.select_for_update(no_key=True).only("pk").get(pk=person.organisation_id)
-    matches = person.same_identity()
-    if matches and not homonym_confirmed:
-        raise PossibleDuplicate(matches)
+    person.first_name = capitalise_first_name(person.first_name)
+    if not homonym_confirmed:
+        duplicate = possible_duplicate(person)
+        if duplicate is not None:
+            raise duplicate
     person.created_by = by
     person.save()
     return person

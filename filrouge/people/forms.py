@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.forms import DateInput, VersionedModelForm
-from filrouge.core.validators import normalise_phone
+from filrouge.core.phones import UnreadablePhoneMixin
 from filrouge.pathways.domain import check_birth_date
 from filrouge.people.models import ANONYMISED_RECORD, Contact, ContactKind, Person, PersonContact
+from filrouge.people.names import capitalise_first_name
+from filrouge.referentials.forms import CommuneWidget
 
 PERSON_FIELDS = [
     "first_name",
@@ -22,12 +24,14 @@ PERSON_FIELDS = [
 ]
 
 
-class PhoneCleaningMixin:
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data.get("phone", ""))
+class PersonFieldsMixin:
+    def clean_first_name(self):
+        first_name = self.cleaned_data["first_name"]
+        # A record's name is left as it is unless this form changes it.
+        if self.instance.pk and "first_name" not in self.changed_data:
+            return first_name
+        return capitalise_first_name(first_name)
 
-
-class PersonFieldsMixin(PhoneCleaningMixin):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         try:
@@ -46,25 +50,18 @@ class PersonForm(PersonFieldsMixin, forms.ModelForm):
         widgets = {
             "date_of_birth": DateInput(),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "city": CommuneWidget(),
         }
 
 
-# Where the person lives, typed or pasted from a map: the distance to the openings suggested.
-HOME_PLACE_HELP = _(
-    "Facultatif : le domicile en degrés décimaux (par exemple 44.93333 et 4.89236), pour calculer "
-    "la distance aux offres d'emploi. Aucune adresse n'est envoyée à un service extérieur."
-)
-
-
-class PersonEditForm(PersonFieldsMixin, VersionedModelForm):
+class PersonEditForm(UnreadablePhoneMixin, PersonFieldsMixin, VersionedModelForm):
     class Meta:
         model = Person
-        fields = [*PERSON_FIELDS, "latitude", "longitude"]
+        fields = PERSON_FIELDS
         widgets = PersonForm.Meta.widgets
-        help_texts = {"latitude": HOME_PLACE_HELP, "longitude": HOME_PLACE_HELP}
 
 
-class ContactForm(PhoneCleaningMixin, forms.ModelForm):
+class ContactForm(UnreadablePhoneMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["full_name", "partner_name", "job_title", "kind", "phone", "email"]
@@ -95,6 +92,16 @@ class PersonContactForm(forms.Form):
         ):
             raise ValidationError(_("Ce partenaire a déjà ce rôle auprès de la personne."))
         return cleaned
+
+
+class ExistingPersonForm(forms.Form):
+    """The person already known that a new pathway is opened for, instead of a new record."""
+
+    existing = forms.ModelChoiceField(queryset=Person.objects.none())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = people
 
 
 class SearchForm(forms.Form):

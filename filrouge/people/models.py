@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.geo import latitude_field, longitude_field
+from filrouge.core.phones import PhoneNumberField
+from filrouge.core.search import SearchQuerySetMixin, search_text, sort_key
 from filrouge.core.text import fold
-from filrouge.core.validators import validate_french_phone
 from filrouge.organisations.validators import validate_postal_code
+from filrouge.referentials.communes import place_at_commune
 
 
 class Sex(models.TextChoices):
@@ -27,11 +29,8 @@ class ContactChannel(models.TextChoices):
     IN_PERSON = "in_person", _("En personne")
 
 
-class SearchableQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """By any of the names, ignoring accents and case: "helene" finds "Hélène"."""
-        folded = fold(text)
-        return self.filter(search_name__contains=folded) if folded else self
+class SearchableQuerySet(SearchQuerySetMixin, models.QuerySet):
+    """`.search(text)`: every word typed, in any order, among the names (`core.search`), or the phone."""
 
 
 # Refused on any new pathway, partner or edit of a record whose identity was removed.
@@ -49,7 +48,7 @@ class Person(models.Model):
     usual_name = models.CharField(_("nom d'usage"), max_length=100, blank=True)
     date_of_birth = models.DateField(_("date de naissance"))
     sex = models.CharField(_("sexe"), max_length=10, choices=Sex.choices, blank=True)
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_french_phone])
+    phone = PhoneNumberField(_("téléphone"))
     email = models.EmailField(_("adresse e-mail"), blank=True)
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     postal_code = models.CharField(
@@ -62,7 +61,9 @@ class Person(models.Model):
     preferred_channel = models.CharField(
         _("moyen de contact préféré"), max_length=12, choices=ContactChannel.choices, blank=True
     )
-    search_name = models.CharField(max_length=320, editable=False, db_index=True)
+    # Both folded by `core.search`; the search column has a trigram index on PostgreSQL.
+    search_name = models.CharField(max_length=640, editable=False)
+    sort_name = models.CharField(max_length=210, editable=False, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -77,14 +78,20 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = _("personne accompagnée")
-        ordering = ["birth_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["organisation", "date_of_birth"], name="person_org_birth_idx")]
+        ordering = ["sort_name", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "date_of_birth"], name="person_org_birth_idx"),
+            models.Index(fields=["sort_name", "id"], name="person_sort_name_idx"),
+            models.Index(fields=["phone"], name="person_phone_idx"),
+        ]
 
     def __str__(self):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.first_name} {self.usual_name} {self.birth_name}")
+        self.search_name = search_text(self.first_name, self.usual_name, self.birth_name)
+        self.sort_name = sort_key(self.last_name, self.first_name)
+        kwargs["update_fields"] = place_at_commune(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -157,9 +164,9 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("entreprise"),
     )
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_french_phone])
+    phone = PhoneNumberField(_("téléphone"))
     email = models.EmailField(_("adresse e-mail"), blank=True)
-    search_name = models.CharField(max_length=360, editable=False, db_index=True)
+    search_name = models.CharField(max_length=720, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SearchableQuerySet.as_manager()
@@ -167,6 +174,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact partenaire")
         ordering = ["full_name", "pk"]
+        indexes = [models.Index(fields=["phone"], name="contact_phone_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(company__isnull=True) | Q(kind=ContactKind.EMPLOYER),
@@ -178,7 +186,7 @@ class Contact(models.Model):
         return f"{self.full_name} ({self.partner_name})"
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.full_name} {self.partner_name} {self.job_title}")
+        self.search_name = search_text(self.full_name, self.partner_name, self.job_title)
         super().save(*args, **kwargs)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="contact_remove",
     ),
     path("partenaires/", views.contact_list, name="contacts"),
+    path("numeros-a-corriger/", views.phones_to_fix, name="phones_to_fix"),
     path("partenaires/nouveau/", views.contact_form, name="contact_create"),
     path("partenaires/<id:pk>/modifier/", views.contact_form, name="contact_edit"),
 ]

@@ -1,18 +1,27 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from filrouge import policy
 from filrouge.core.forms import add_domain_errors
-from filrouge.core.pagination import paginate
+from filrouge.core.pagination import paginate, wants_fragment
+from filrouge.core.phones import with_unreadable_phone
 from filrouge.organisations.models import Membership, Role
 from filrouge.pathways import domain
 from filrouge.pathways.forms import EnrolmentStartForm, EntrySituationForm
 from filrouge.pathways.models import Enrolment
 from filrouge.people import domain as people
-from filrouge.people.forms import ContactForm, PersonContactForm, PersonEditForm, PersonForm, SearchForm
+from filrouge.people.forms import (
+    ContactForm,
+    ExistingPersonForm,
+    PersonContactForm,
+    PersonEditForm,
+    PersonForm,
+    SearchForm,
+)
 from filrouge.people.models import Person, PersonContact
 from filrouge.people.timeline import kinds as timeline_kinds
 from filrouge.people.timeline import timeline as build_timeline
@@ -32,6 +41,7 @@ def start_forms(request):
         services=services,
         contacts=policy.scoped_contacts(request.user),
         coaches=coaches_of(services),
+        lead_coach=domain.default_lead_coach(request.user, services),
         prefix="start",
     )
     entry = EntrySituationForm(request.POST or None, prefix="entry")
@@ -53,14 +63,69 @@ def open_pathway(request, person, start, entry) -> Enrolment:
     )
 
 
+def duplicate_matches(user, duplicate: people.PossibleDuplicate) -> list[dict]:
+    """Each possible match as the user may see it: a person in a service they do not work in is
+    only said to exist; for the others, their birth date and the pathways the user may see."""
+    everyone = duplicate.everyone
+    pks = [match.pk for match in everyone]
+    visible = set(policy.scoped_people(user).filter(pk__in=pks).values_list("pk", flat=True))
+    editable = set(
+        policy.scoped_people(user, policy.Action.EDIT_CASES).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    enrolments = (
+        policy.scoped_enrolments(user)
+        .filter(person_id__in=visible)
+        .select_related("service", "primary_coach")
+        .order_by("-referral_date", "-pk")
+    )
+    return [
+        {
+            "person": match,
+            "near": match in duplicate.near_matches,
+            "visible": match.pk in visible,
+            "can_enrol": match.pk in editable,
+            "enrolments": [e for e in enrolments if e.person_id == match.pk],
+        }
+        for match in everyone
+    ]
+
+
+def enrol_existing(request, start, entry):
+    """The pathway typed on the creation page, opened for the person already known rather than a
+    new record ("Ouvrir un nouveau parcours pour cette personne"); None when it could not be."""
+    chosen = ExistingPersonForm(
+        request.POST, people=policy.scoped_people(request.user, policy.Action.EDIT_CASES)
+    )
+    if not chosen.is_valid():
+        raise Http404
+    person = chosen.cleaned_data["existing"]
+    if not (start.is_valid() and entry.is_valid()):
+        return None
+    try:
+        open_pathway(request, person, start, entry)
+    except ValidationError as error:
+        add_domain_errors(start, error)
+        return None
+    messages.success(request, _("Le nouveau parcours de %(name)s est ouvert.") % {"name": person.full_name})
+    return redirect("people:detail", pk=person.pk)
+
+
 def person_create(request):
     """A new person and their first pathway, with a guard against recording someone twice."""
     if not policy.scoped_services(request.user, policy.Action.EDIT_CASES).exists():
         raise PermissionDenied
     form = PersonForm(request.POST or None, prefix="person")
     start, entry = start_forms(request)
-    duplicates = []
-    if request.method == "POST" and all([form.is_valid(), start.is_valid(), entry.is_valid()]):
+    duplicate = None
+    if request.method == "POST" and "existing" in request.POST:
+        response = enrol_existing(request, start, entry)
+        if response is not None:
+            return response
+        if form.is_valid():  # the choice failed: the matches stay on the page
+            person = form.save(commit=False)
+            person.organisation = request.user.organisation
+            duplicate = people.possible_duplicate(person)
+    elif request.method == "POST" and all([form.is_valid(), start.is_valid(), entry.is_valid()]):
         person = form.save(commit=False)
         person.organisation = request.user.organisation
         try:
@@ -69,19 +134,21 @@ def person_create(request):
                     person, by=request.user, homonym_confirmed=bool(request.POST.get("not_a_duplicate"))
                 )
                 open_pathway(request, person, start, entry)
-        except people.PossibleDuplicate as duplicate:
-            visible = set(policy.scoped_people(request.user).filter(pk__in=[d.pk for d in duplicate.matches]))
-            duplicates = [(d, d in visible) for d in duplicate.matches]
+        except people.PossibleDuplicate as possible:
+            duplicate = possible
         except ValidationError as error:
             add_domain_errors(start, error)
         else:
             messages.success(request, _("Le dossier de %(name)s est créé.") % {"name": person.full_name})
             return redirect("people:detail", pk=person.pk)
-    return render(
-        request,
-        "people/person_create.html",
-        {"form": form, "start": start, "entry": entry, "duplicates": duplicates},
-    )
+    context = {
+        "form": form,
+        "start": start,
+        "entry": entry,
+        "duplicates": duplicate_matches(request.user, duplicate) if duplicate else [],
+        "exact_duplicate": bool(duplicate and duplicate.matches),
+    }
+    return render(request, "people/person_create.html", context)
 
 
 def person_list(request):
@@ -97,11 +164,12 @@ def person_list(request):
     )
     if search.is_valid() and search.cleaned_data["q"]:
         enrolments = enrolments.filter(person__in=Person.objects.search(search.cleaned_data["q"]))
-    page, query = paginate(request, enrolments.order_by("person__birth_name", "person__first_name", "pk"))
+    page, query = paginate(request, enrolments.order_by("person__sort_name", "pk"))
     can_create = policy.scoped_services(request.user, policy.Action.EDIT_CASES).exists()
+    template = "people/_person_rows.html" if wants_fragment(request) else "people/person_list.html"
     return render(
         request,
-        "people/person_list.html",
+        template,
         {"search": search, "page": page, "query": query, "status": status, "can_create": can_create},
     )
 
@@ -122,6 +190,12 @@ def person_detail(request, pk):
     for enrolment in enrolments:
         enrolment.can_edit = policy.can(request.user, policy.Action.EDIT_CASES, enrolment.service)
         enrolment.can_reassign = policy.can(request.user, policy.Action.MANAGE_CASELOADS, enrolment.service)
+        enrolment.can_reopen = not enrolment.is_current and policy.may_reopen(
+            request.user, enrolment, domain.today()
+        )
+        enrolment.can_take = enrolment.primary_coach_id is None and policy.may_take_lead(
+            request.user, enrolment
+        )
     links = person.contact_links.select_related("contact")
     can_edit = policy.scoped_people(request.user, policy.Action.EDIT_CASES).filter(pk=person.pk).exists()
     return render(
@@ -237,7 +311,32 @@ def contact_list(request):
     if search.is_valid() and search.cleaned_data["q"]:
         contacts = contacts.search(search.cleaned_data["q"])
     page, query = paginate(request, contacts)
-    return render(request, "people/contact_list.html", {"search": search, "page": page, "query": query})
+    to_fix = phones_to_fix_count(request.user)
+    context = {"search": search, "page": page, "query": query, "phones_to_fix": to_fix}
+    template = "people/_contact_rows.html" if wants_fragment(request) else "people/contact_list.html"
+    return render(request, template, context)
+
+
+def may_fix_phones(user) -> bool:
+    """Heads of service and directors keep the records' quality: they see the numbers to correct."""
+    return policy.scoped_services(user, policy.Action.MANAGE_CASELOADS).exists()
+
+
+def phones_to_fix_count(user) -> int:
+    if not may_fix_phones(user):
+        return 0
+    people = with_unreadable_phone(policy.scoped_people(user, policy.Action.MANAGE_CASELOADS))
+    return people.count() + with_unreadable_phone(policy.scoped_contacts(user)).count()
+
+
+def phones_to_fix(request):
+    """The phone numbers kept as typed because they could not be read, each with its form."""
+    if not may_fix_phones(request.user):
+        raise PermissionDenied
+    people = with_unreadable_phone(policy.scoped_people(request.user, policy.Action.MANAGE_CASELOADS))
+    contacts = with_unreadable_phone(policy.scoped_contacts(request.user)).select_related("company")
+    context = {"people": people.order_by("sort_name", "pk"), "contacts": contacts.order_by("full_name", "pk")}
+    return render(request, "people/phones_to_fix.html", context)
 
 
 def contact_form(request, pk=None):

@@ -17,10 +17,11 @@ class PlacementsConfig(AppConfig):
         capture.track("placements.Adjustment", person="placement__enrolment__person")
         capture.track("placements.AdjustmentReview", person="adjustment__placement__enrolment__person")
         capture.track("placements.ImmersionRenewal", person="placement__enrolment__person")
+        capture.track("placements.JobRenewal", person="placement__enrolment__person")
         # Every page with an id shows the person's placements: reading it is recorded.
         reads.track("placements:person_placements", "people.Person", "")
         reads.track("placements:create", "pathways.Enrolment", "person")
-        for name in ("detail", "edit", "end", "disclosure", "adjustment_add", "renew"):
+        for name in ("detail", "edit", "end", "disclosure", "adjustment_add", "renew", "renew_job"):
             reads.track(f"placements:{name}", "placements.Placement", "enrolment__person")
         for name in ("adjustment_status", "review_add"):
             reads.track(f"placements:{name}", "placements.Adjustment", "placement__enrolment__person")

@@ -32,9 +32,11 @@ from filrouge.placements.models import (
     ImmersionAssessment,
     ImmersionObjective,
     ImmersionRenewal,
+    JobRenewal,
     Placement,
     PlacementKind,
     ReviewOutcome,
+    held_through,
 )
 from filrouge.referentials.models import ContractType
 
@@ -224,11 +226,45 @@ def normalised(kind, fields: dict) -> dict:
     return fields
 
 
-def moves_to_employment_by_default(enrolment) -> bool:
-    """Starting a job moves the pathway to "in employment" when it is at an earlier phase."""
+def moves_to_employment_by_default(
+    enrolment, started_on: date | None = None, planned_end_on: date | None = None
+) -> bool:
+    """Starting a job moves the pathway to "in employment" when it is at an earlier phase, and
+    the job is under way: not when it begins later, nor when its planned end has already passed
+    (a job recorded after the fact)."""
+    if started_on is not None and started_on > today():
+        return False
+    if planned_end_on is not None and planned_end_on < today():
+        return False
     return enrolment.is_current and PHASE_ORDER.index(enrolment.phase) < PHASE_ORDER.index(
         Phase.IN_EMPLOYMENT
     )
+
+
+def check_move_to_employment(started_on: date, errors: Errors) -> None:
+    """The phase change a job brings is dated on its start: never in the future."""
+    if started_on > today():
+        errors.add(
+            "move_to_employment",
+            _(
+                "L'emploi commence le %(day)s : le parcours ne peut pas passer « En emploi » à une date "
+                "à venir. Décochez la case, et changez l'étape le jour de son début."
+            )
+            % {"day": long_day(started_on)},
+        )
+
+
+def overlapping_jobs(placement):
+    """The person's other jobs (in any of their pathways) held on at least one day of this one:
+    allowed (two part-time jobs), but the page says so."""
+    last = placement.held_until
+    jobs = (
+        Placement.objects.jobs()
+        .filter(enrolment__person_id=placement.enrolment.person_id)
+        .exclude(pk=placement.pk)
+        .filter(held_through(placement.started_on))
+    )
+    return jobs if last is None else jobs.filter(started_on__lte=last)
 
 
 def phase_date(enrolment, wanted: date) -> date:
@@ -255,7 +291,8 @@ def link_tutor(placement) -> None:
 @transaction.atomic
 def start_placement(enrolment, by, *, kind, move_to_employment: bool | None = None, **fields) -> Placement:
     """Records an immersion, an internship or a job of the pathway. A job moves the pathway to
-    "in employment" (when it is at an earlier phase), unless `move_to_employment` is False."""
+    "in employment" on its start date when `move_to_employment` says so; None: by default, when
+    the job is under way (`moves_to_employment_by_default`)."""
     errors = Errors()
     if kind not in PlacementKind.values:
         errors.add("kind", _("Choisissez une immersion, un stage ou un emploi."))
@@ -264,14 +301,21 @@ def start_placement(enrolment, by, *, kind, move_to_employment: bool | None = No
     check_open_record(enrolment, errors)
     fields = normalised(kind, fields)
     check_details(enrolment, kind, fields, errors)
+    start, planned_end = fields.get("started_on"), fields.get("planned_end_on")
+    if move_to_employment is None:
+        move_to_employment = start is not None and moves_to_employment_by_default(
+            enrolment, start, planned_end
+        )
+    moves = kind == PlacementKind.EMPLOYMENT and move_to_employment and enrolment.phase != Phase.IN_EMPLOYMENT
+    if moves and start is not None:
+        check_move_to_employment(start, errors)
     errors.raise_any()
     placement = Placement.objects.create(
         organisation_id=enrolment.organisation_id, enrolment=enrolment, kind=kind, created_by=by, **fields
     )
     link_tutor(placement)
-    if move_to_employment is None:
-        move_to_employment = moves_to_employment_by_default(enrolment)
-    if kind == PlacementKind.EMPLOYMENT and move_to_employment and enrolment.phase != Phase.IN_EMPLOYMENT:
+    if moves:
+        # Dated on the job's start, not on the day it is recorded.
         pathways.change_phase(
             enrolment,
             Phase.IN_EMPLOYMENT,
@@ -565,6 +609,73 @@ def renew_immersion(placement, by, *, ends_on: date | None, reason: str) -> Imme
         if not ImmersionRenewal.objects.filter(placement_id=placement.pk).exists():
             raise
         raise ValidationError({"__all__": [already_renewed()]}) from None
+
+
+# --- The renewal of a job ------------------------------------------------------------------------
+# A fixed-term contract (a CDD, a temporary mission) renewed: a new planned end, later than the
+# current one, the history kept in `JobRenewal`. It may be recorded after the planned end has
+# passed: that is what the caseload's alert "fin prévue dépassée" asks for.
+
+
+def may_renew_job(placement) -> bool:
+    return (
+        placement.kind == PlacementKind.EMPLOYMENT
+        and placement.ended_on is None
+        and placement.planned_end_on is not None
+        and not placement.enrolment.person.is_anonymised
+    )
+
+
+@transaction.atomic
+def renew_job(
+    placement, by, *, new_end_on: date | None, decided_on: date | None, comment: str = ""
+) -> JobRenewal:
+    """Moves a running job's planned end later and keeps the end it replaces. A short CDD whose
+    new end makes it 6 months or more (de date à date) becomes a CDD of 6 months or more: the
+    kind of exit it supports follows its planned length (DGEFP)."""
+    placement = Placement.objects.select_for_update().select_related("enrolment__person").get(pk=placement.pk)
+    errors = Errors()
+    check_ongoing(placement, errors)
+    if not errors.by_field and not may_renew_job(placement):
+        errors.add(None, _("Seul un emploi en cours avec une fin prévue se renouvelle."))
+    if decided_on is None:
+        errors.add("decided_on", _("Indiquez la date du renouvellement."))
+    else:
+        not_in_future(
+            errors, "decided_on", decided_on, _("La date du renouvellement ne peut pas être dans le futur.")
+        )
+        if decided_on < placement.started_on:
+            errors.add(
+                "decided_on",
+                _("Le renouvellement ne peut pas précéder le début de l'emploi (%(day)s).")
+                % {"day": long_day(placement.started_on)},
+            )
+    current = placement.planned_end_on
+    if new_end_on is None:
+        errors.add("new_end_on", _("Indiquez la nouvelle fin prévue."))
+    elif current is not None and new_end_on <= current:
+        errors.add(
+            "new_end_on",
+            _("La nouvelle fin prévue doit suivre la fin prévue actuelle (%(day)s).")
+            % {"day": long_day(current)},
+        )
+    errors.raise_any()
+    renewal = JobRenewal.objects.create(
+        organisation_id=placement.organisation_id,
+        placement=placement,
+        decided_on=decided_on,
+        previous_end_on=current,
+        new_end_on=new_end_on,
+        comment=(comment or "").strip(),
+        created_by=by,
+    )
+    placement.planned_end_on = new_end_on
+    if placement.contract_type == ContractType.CDD_SHORT and new_end_on >= span_end(
+        placement.started_on, months=DURABLE_MONTHS
+    ):
+        placement.contract_type = ContractType.CDD_LONG
+    placement.save(update_fields=["planned_end_on", "contract_type", "updated_at"])
+    return renewal
 
 
 # --- Workplace adjustments -----------------------------------------------------------------------

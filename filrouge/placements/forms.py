@@ -67,7 +67,12 @@ class PlacementForm(forms.Form):
         queryset=Opening.objects.none(), required=False, widget=forms.HiddenInput
     )
     move_to_employment = forms.BooleanField(
-        label=_("Passer le parcours à l'étape « En emploi (suivi) »"), required=False
+        label=_("Passer le parcours à l'étape « En emploi (suivi) » à la date de début de l'emploi"),
+        required=False,
+        help_text=_(
+            "Laissez décoché pour un emploi qui commence plus tard, ou déjà terminé : l'étape se change "
+            "le jour de son début."
+        ),
     )
 
     def __init__(self, *args, kind, companies, tutors, attachments, creating: bool, openings=None, **kwargs):
@@ -206,3 +211,13 @@ class RenewalForm(forms.Form):
             "Le renouvellement commence le %(start)s ; il dure au plus un mois, de date à date : "
             "au plus tard le %(end)s."
         ) % {"start": long_day(starts_on), "end": long_day(latest_end)}
+
+
+class JobRenewalForm(forms.Form):
+    """A job's contract renewed: its new planned end, the day it was decided, a comment."""
+
+    new_end_on = forms.DateField(label=_("Nouvelle fin prévue"), widget=DateInput())
+    decided_on = forms.DateField(label=_("Renouvelé le"), widget=DateInput(), initial=today)
+    comment = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

@@ -92,9 +92,55 @@ class ImmersionRenewal(models.Model):
         return f"{self.starts_on} – {self.ends_on}"
 
 
+class JobRenewal(models.Model):
+    """A job's contract renewed (a CDD, a temporary mission): its new planned end, the one it
+    replaces, and who recorded it. The job's `planned_end_on` follows the latest one; these rows
+    keep the history."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    placement = models.ForeignKey("Placement", on_delete=models.CASCADE, related_name="job_renewals")
+    decided_on = models.DateField(_("renouvelé le"))
+    previous_end_on = models.DateField(_("fin prévue précédente"))
+    new_end_on = models.DateField(_("nouvelle fin prévue"))
+    comment = EncryptedTextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("renouvellement de contrat")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_end_on__gt=F("previous_end_on")), name="job_renewal_moves_the_end_later"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.previous_end_on} → {self.new_end_on}"
+
+
+def held_through(day, prefix: str = "") -> Q:
+    """The placement has not ended before `day` (a date or an expression): no end recorded, or
+    one on or after it; and when no end is recorded but a planned end is, that planned end is on
+    or after `day`. A job past its planned end with no end recorded is not held after it: the
+    coach confirms its end or its renewal (docs/measures.md, "Holding a job on a day D")."""
+    ended, planned = f"{prefix}ended_on", f"{prefix}planned_end_on"
+    return (
+        Q(**{f"{ended}__gte": day})
+        | Q(**{f"{ended}__isnull": True, f"{planned}__isnull": True})
+        | Q(**{f"{ended}__isnull": True, f"{planned}__gte": day})
+    )
+
+
 class PlacementQuerySet(models.QuerySet):
     def ongoing_on(self, day: date):
-        return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        return self.filter(started_on__lte=day).filter(held_through(day))
+
+    def past_planned_end(self, day: date):
+        """Placements with no end recorded whose planned end is before `day`."""
+        return self.filter(ended_on__isnull=True, planned_end_on__lt=day)
 
     def jobs(self):
         return self.filter(kind=PlacementKind.EMPLOYMENT)
@@ -266,8 +312,16 @@ class Placement(models.Model):
     def is_durable(self) -> bool:
         return self.employment_outcome == DURABLE
 
+    @property
+    def held_until(self) -> date | None:
+        """The last day the placement counts as held: its end, else its planned end (`held_through`)."""
+        return self.ended_on or self.planned_end_on
+
     def is_ongoing(self, on: date) -> bool:
-        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+        return self.started_on <= on and (self.held_until is None or self.held_until >= on)
+
+    def is_past_planned_end(self, on: date) -> bool:
+        return self.ended_on is None and self.planned_end_on is not None and self.planned_end_on < on
 
 
 class AdjustmentKind(models.TextChoices):

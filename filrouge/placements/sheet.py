@@ -21,6 +21,7 @@ from filrouge.pathways.models import EntrySituation, RqthStatus
 from filrouge.people.models import Contact, ContactKind
 from filrouge.placements.models import AdjustmentStatus, EmployerDisclosure
 from filrouge.profiles.models import Barrier, BarrierStatus
+from filrouge.referentials.models import SituationKind
 
 PURPOSE = Purpose.EMPLOYER_PROGRESS
 HEALTH_THEME = "sante"
@@ -128,6 +129,7 @@ def sheet_context(placement, recipient: Recipient) -> dict:
             for barrier in Barrier.objects.filter(
                 person=person,
                 situation__theme__code=HEALTH_THEME,
+                situation__kind=SituationKind.BARRIER,  # a resource (an MDPH file) is no condition
                 status__in=(BarrierStatus.PRESENT, BarrierStatus.WORKING_ON),
             ).select_related("situation")
         ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("experiences/<id:pk>/modifier/", views.edit, name="edit"),
     path("experiences/<id:pk>/fin/", views.end, name="end"),
     path("experiences/<id:pk>/renouvellement/", views.renew, name="renew"),
+    path("experiences/<id:pk>/renouvellement-contrat/", views.renew_job, name="renew_job"),
     path("experiences/<id:pk>/divulgation/", views.disclosure, name="disclosure"),
     path("experiences/<id:pk>/amenagements/ajouter/", views.adjustment_add, name="adjustment_add"),
     path("amenagements/<id:pk>/statut/", views.adjustment_status, name="adjustment_status"),

@@ -25,6 +25,7 @@ from filrouge.placements.forms import (
     AdjustmentStatusForm,
     DisclosureForm,
     EndForm,
+    JobRenewalForm,
     PlacementForm,
     RenewalForm,
     ReviewForm,
@@ -165,8 +166,10 @@ def create(request, pk, kind):
     enrolment = policy.get_or_404(policy.scoped_enrolments(request.user, EDIT, enrolments), pk=pk)
     person = enrolment.person
     openings = policy.scoped_openings(request.user).select_related("company", "job_title")
-    initial = {"move_to_employment": domain.moves_to_employment_by_default(enrolment)}
-    initial |= opening_details(openings, request.GET.get("offre", ""))
+    initial = opening_details(openings, request.GET.get("offre", ""))
+    initial["move_to_employment"] = domain.moves_to_employment_by_default(
+        enrolment, initial.get("started_on")
+    )
     form = PlacementForm(
         request.POST or None,
         request.FILES or None,
@@ -195,6 +198,8 @@ def create(request, pk, kind):
                     "company": placement.company.name,
                 },
             )
+            if placement.kind == PlacementKind.EMPLOYMENT and domain.overlapping_jobs(placement).exists():
+                messages.warning(request, overlap_warning())
             return redirect("placements:detail", pk=placement.pk)
     context = {
         "person": person,
@@ -204,6 +209,10 @@ def create(request, pk, kind):
         "kind": kind,
     }
     return render(request, "placements/placement_form.html", context)
+
+
+def overlap_warning() -> str:
+    return _("Attention : cette personne a un autre emploi sur les mêmes dates. Vérifiez que c'est voulu.")
 
 
 def detail(request, pk):
@@ -229,6 +238,13 @@ def detail(request, pk):
         "ongoing": ongoing,
         "renewal": domain.renewal_of(placement),
         "can_renew": can_edit and domain.may_renew(placement),
+        "can_renew_job": can_edit and domain.may_renew_job(placement),
+        "job_renewals": placement.job_renewals.all(),
+        "overlapping_jobs": (
+            domain.overlapping_jobs(placement).select_related("company", "job_title")
+            if placement.kind == PlacementKind.EMPLOYMENT
+            else []
+        ),
         "adjustments": adjustments,
         "disclosure_form": DisclosureForm(initial={"disclosure": placement.disclosure}),
         "adjustment_form": AdjustmentForm(auto_id="id_adjustment_%s"),
@@ -380,6 +396,33 @@ def renew(request, pk):
                 "start": domain.long_day(done["renewal"].starts_on),
                 "end": domain.long_day(done["renewal"].ends_on),
             }
+        ),
+        anchor="details",
+    )
+
+
+def renew_job(request, pk):
+    """A job's contract renewed: a new planned end, the previous one kept in the history."""
+    placement = reachable_placement(request, pk, EDIT)
+    if not domain.may_renew_job(placement):
+        messages.info(request, _("Seul un emploi en cours avec une fin prévue se renouvelle."))
+        return redirect("placements:detail", pk=placement.pk)
+    done = {}
+
+    def record(data):
+        done["renewal"] = domain.renew_job(placement, request.user, **data)
+
+    return small_form(
+        request,
+        placement,
+        JobRenewalForm(request.POST or None),
+        title=_("Renouveler le contrat"),
+        intro=_("Fin prévue actuelle : %(end)s. L'historique des fins prévues est gardé.")
+        % {"end": domain.long_day(placement.planned_end_on)},
+        action=record,
+        success=lambda: (
+            _("Le contrat est renouvelé jusqu'au %(end)s.")
+            % {"end": domain.long_day(done["renewal"].new_end_on)}
         ),
         anchor="details",
     )

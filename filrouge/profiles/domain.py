@@ -24,8 +24,9 @@ from filrouge.profiles.models import (
     TargetJob,
     TransportMode,
     WorkingTime,
+    status_label,
 )
-from filrouge.referentials.models import ContractType, Situation, ThemeKind
+from filrouge.referentials.models import ContractType, Situation, SituationKind, ThemeKind
 
 
 def profile_of(person) -> Profile:
@@ -76,6 +77,7 @@ def snapshot(person) -> dict:
                 "theme": b.situation.theme.label,
                 "situation": b.situation.label,
                 "national": b.situation.is_national,
+                "kind": b.situation.kind,
                 "status": b.status,
                 "comment": b.comment,
             }
@@ -156,9 +158,13 @@ def readable(data: dict) -> dict:
         for t in data["targets"]
     ]
     themes: dict[str, list] = {}
+    resources: dict[str, list] = {}
     for b in data["barriers"]:
-        themes.setdefault(b["theme"], []).append(b | {"status_label": label(BarrierStatus, b["status"])})
+        kind = b.get("kind")  # absent from snapshots written before resources existed
+        group = resources if kind == SituationKind.RESOURCE else themes
+        group.setdefault(b["theme"], []).append(b | {"status_label": status_label(kind, b["status"])})
     shown["barrier_themes"] = sorted(themes.items())
+    shown["resource_themes"] = sorted(resources.items())
     return shown
 
 

@@ -11,6 +11,7 @@ from filrouge.profiles.models import (
     TargetJob,
     Training,
     TransportMode,
+    status_choices,
 )
 from filrouge.referentials.forms import JobTitleField
 from filrouge.referentials.models import ContractType
@@ -115,9 +116,13 @@ class BarrierGridForm(forms.Form):
         current = {b.situation_id: b for b in barriers}
         for situation in self.situations:
             barrier = current.get(situation.pk)
+            choices = status_choices(situation)
+            if barrier and barrier.status not in dict(choices):
+                # Recorded before the situation was read as a resource: kept until changed.
+                choices = [*choices, (barrier.status, barrier.get_status_display())]
             self.fields[f"status_{situation.pk}"] = forms.ChoiceField(
                 label=_("Statut"),
-                choices=BarrierStatus.choices,
+                choices=choices,
                 required=False,  # a row not sent is left as it is
                 initial=barrier.status if barrier else BarrierStatus.NOT_DISCUSSED,
             )
@@ -152,10 +157,13 @@ class BarrierGridForm(forms.Form):
             )
         return cleaned
 
-    def themes(self):
-        """[(theme, [(situation, status field, comment field, recorded?)])], for the template."""
+    def themes(self, resources: bool = False):
+        """[(theme, [(situation, status field, comment field, recorded?)])], for the template: the
+        barriers, or the resources."""
         grouped: dict = {}
         for situation in self.situations:
+            if situation.is_resource != resources:
+                continue
             status = self[f"status_{situation.pk}"]
             recorded = status.value() != BarrierStatus.NOT_DISCUSSED or bool(
                 self[f"comment_{situation.pk}"].value()
@@ -164,6 +172,9 @@ class BarrierGridForm(forms.Form):
                 (situation, status, self[f"comment_{situation.pk}"], recorded)
             )
         return [(theme, rows, any(r[3] for r in rows)) for theme, rows in grouped.items()]
+
+    def resource_themes(self):
+        return self.themes(resources=True)
 
     def statuses(self) -> dict:
         """The rows sent, as {situation: (status, comment)}."""

@@ -36,6 +36,27 @@ class BarrierStatus(models.TextChoices):
     PRESENT = "present", _("Présent")
     WORKING_ON = "working_on", _("En cours de traitement")
     RESOLVED = "resolved", _("Levé")
+    ABSENT = "absent", _("Absente")  # a resource the person does not have
+
+
+# A resource ("Permis B") is there or not: it is never worked on nor lifted.
+RESOURCE_STATUSES = [
+    (BarrierStatus.NOT_DISCUSSED, _("Pas encore abordé")),
+    (BarrierStatus.PRESENT, _("Présente : c'est un atout")),
+    (BarrierStatus.ABSENT, _("Absente")),
+]
+BARRIER_STATUSES = [choice for choice in BarrierStatus.choices if choice[0] != BarrierStatus.ABSENT]
+
+
+def status_choices(situation) -> list:
+    """The statuses a situation can take: those of a barrier, or those of a resource."""
+    return RESOURCE_STATUSES if situation.is_resource else BARRIER_STATUSES
+
+
+def status_label(kind: str | None, status: str) -> str:
+    """A status in words; `kind` is absent from snapshots written before resources existed."""
+    choices = RESOURCE_STATUSES if kind == "resource" else BarrierStatus.choices
+    return str(dict(choices).get(status, status))
 
 
 @deconstructible

@@ -6,10 +6,11 @@ them (`organisation` and `service` set, no `code`); those can be archived, never
 """
 
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.text import fold
+from filrouge.referentials import search
 
 
 class Occupation(models.Model):
@@ -32,22 +33,9 @@ class Occupation(models.Model):
 
 
 class JobTitleQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Job titles containing the typed text, accents and case ignored; titles starting with it first."""
-        folded = fold(text)
-        if not folded:
-            return self.none()
-        return (
-            self.filter(search_label__contains=folded)
-            .annotate(
-                starts=Case(
-                    When(search_label__startswith=folded, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("starts", "label")
-        )
+    def search(self, text: str) -> list:
+        """The titles matching what a coach typed, best first (see `referentials.search`)."""
+        return search.search(self, text)
 
 
 class JobTitle(models.Model):
@@ -58,6 +46,8 @@ class JobTitle(models.Model):
     label = models.CharField(_("intitulé"), max_length=200)
     short_label = models.CharField(_("intitulé court"), max_length=200)
     search_label = models.CharField(max_length=200, editable=False, db_index=True)
+    # Each folded word once, between spaces: " aide soignant soignante ", for word-start matches.
+    search_words = models.CharField(max_length=400, editable=False, default="")
 
     objects = JobTitleQuerySet.as_manager()
 
@@ -70,6 +60,7 @@ class JobTitle(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_label = fold(self.label)
+        self.search_words = search.stored_words(self.label)
         super().save(*args, **kwargs)
 
 
@@ -95,6 +86,9 @@ PERSONAL_THEMES = frozenset(
 )
 
 
+HEALTH_THEME = "sante"
+
+
 class Theme(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("intitulé"), max_length=120)
@@ -106,6 +100,11 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def is_health(self) -> bool:
+        """Health: what is written under it stays without medical detail (see the diagnostic's hint)."""
+        return self.code == HEALTH_THEME
 
 
 class ItemQuerySet(models.QuerySet):
@@ -161,12 +160,36 @@ class Item(models.Model):
         )
 
 
+class SituationKind(models.TextChoices):
+    BARRIER = "barrier", _("Frein")
+    RESOURCE = "resource", _("Ressource")
+
+
+class SituationQuerySet(ItemQuerySet):
+    def barriers(self):
+        return self.filter(kind=SituationKind.BARRIER)
+
+    def resources(self):
+        return self.filter(kind=SituationKind.RESOURCE)
+
+
 class Situation(Item):
-    """A situation that can hold a person back (*frein*), under one of the ten personal themes."""
+    """A situation of the diagnostic under one of the ten personal themes: a barrier that can hold
+    a person back (*frein*), or a resource they have or not ("Permis B")."""
+
+    kind = models.CharField(
+        _("nature"), max_length=8, choices=SituationKind.choices, default=SituationKind.BARRIER
+    )
+
+    objects = SituationQuerySet.as_manager()
 
     class Meta(Item.Meta):
-        verbose_name = _("situation (frein)")
+        verbose_name = _("situation (frein ou ressource)")
         constraints = [Item.national_or_local("situation_national_or_local")]
+
+    @property
+    def is_resource(self) -> bool:
+        return self.kind == SituationKind.RESOURCE
 
 
 class Objective(Item):
@@ -196,3 +219,26 @@ class ContractType(models.TextChoices):
     BUSINESS_CREATION = "business_creation", _("Création ou reprise d'entreprise")
     INSERTION = "insertion", _("Contrat d'insertion (SIAE)")
     OTHER = "other", _("Autre")
+
+
+class Commune(models.Model):
+    """A French commune at one of its postal codes, with its reference point (INSEE and La Poste
+    open data, see NOTICE): where a home or an opening is placed from its postal code and commune."""
+
+    insee_code = models.CharField(_("code INSEE"), max_length=5)
+    name = models.CharField(_("commune"), max_length=100)
+    search_name = models.CharField(max_length=100, db_index=True)  # `communes.commune_key(name)`
+    postal_code = models.CharField(_("code postal"), max_length=5, db_index=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+
+    class Meta:
+        verbose_name = _("commune")
+        ordering = ["name", "postal_code"]
+        constraints = [
+            # A merged commune keeps the names of its former communes at the same code and point.
+            models.UniqueConstraint(fields=["insee_code", "postal_code", "name"], name="commune_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.postal_code} {self.name}"

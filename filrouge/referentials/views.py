@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.db.models import F
 from django.http import Http404
@@ -8,12 +10,21 @@ from django.utils.translation import gettext as _
 
 from filrouge import policy
 from filrouge.core.pagination import paginate
+from filrouge.referentials.communes import search_communes
 from filrouge.referentials.forms import LocalItemForm
 from filrouge.referentials.models import ActionKind, JobTitle, Objective, Situation
 
 MAX_RESULTS = 50
+MAX_TYPED = 100
 KINDS = {"freins": Situation, "objectifs": Objective, "actions": ActionKind}
 DEFAULT_KIND = "freins"
+STATUS_ID = re.compile(r"[A-Za-z][\w-]{0,99}")
+
+
+def status_id(request) -> str:
+    """The picker's announced-results region named by the search (an element id, or none)."""
+    value = request.GET.get("status", "")
+    return value if STATUS_ID.fullmatch(value) else ""
 
 
 def job_titles(request):
@@ -22,7 +33,18 @@ def job_titles(request):
     text = request.GET.get("q", "").strip()
     searched = len(text) >= 2
     titles = list(JobTitle.objects.search(text)[:MAX_RESULTS]) if searched else []
-    return render(request, "referentials/job_title_options.html", {"titles": titles, "searched": searched})
+    context = {"titles": titles, "searched": searched, "status_id": status_id(request)}
+    return render(request, "referentials/job_title_options.html", context)
+
+
+def communes(request):
+    """The communes matching a typed postal code or name, as options of the picker's select."""
+    policy.require_case_worker(request.user)
+    text = request.GET.get("q", "").strip()[:MAX_TYPED]
+    searched = len(text) >= 2
+    found = list(search_communes(text)) if searched else []
+    context = {"communes": found, "searched": searched, "status_id": status_id(request)}
+    return render(request, "referentials/commune_options.html", context)
 
 
 def items_url(service, kind) -> str:

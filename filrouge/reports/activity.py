@@ -68,10 +68,6 @@ class Table:
     rows: list[list[Cell]]  # the first cell of a row names it
     note: str = ""
 
-    def labelled_rows(self) -> list[list[tuple[str, Cell]]]:
-        """Each cell with its column's name (shown beside it on a phone, where columns stack)."""
-        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
-
     @property
     def text_columns(self) -> set[int]:
         """The columns (after the first) holding words only, aligned as text, not as figures."""

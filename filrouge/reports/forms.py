@@ -1,45 +1,35 @@
-"""The choosers of the reports pages: they gather values; the periods are `outcomes.periods`'."""
+"""The choosers of the reports pages: they gather values; the period is chosen with the dashboard's
+own chooser (`outcomes.forms.PeriodForm`)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.organisations.models import ProgrammeType
-from filrouge.outcomes import periods
+from filrouge.outcomes.forms import PeriodForm
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PeriodForm):
     """A service or a programme (every service of that programme the user may see), and a period.
 
     Clean, it gives `services` (a list), `scope_label` and `period` (a `periods.Period`)."""
+
+    field_order = ("service", "programme", "periode", "du", "au")
 
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=None, required=False, empty_label=_("— Choisir un service —")
     )
     programme = forms.ChoiceField(label=_("Ou tout un programme"), required=False)
-    periode = forms.CharField(
-        label=_("Période"),
-        max_length=40,
-        help_text=_(
-            "Une année (2026), un trimestre (2026-T3), un mois (2026-03) ou deux dates (2026-01-15_2026-06-30)."
-        ),
-    )
 
-    def __init__(self, *args, services, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, services, today, **kwargs):
+        super().__init__(data, today=today, **kwargs)
+        self.fields["periode"].required = True
         self.services = services
         self.fields["service"].queryset = services
         present = set(services.values_list("programme_type", flat=True))
         self.fields["programme"].choices = [("", _("— Choisir un programme —"))] + [
             (value, label) for value, label in ProgrammeType.choices if value in present
         ]
-
-    def clean_periode(self):
-        try:
-            period = periods.parse(self.cleaned_data["periode"])
-        except periods.PeriodError as error:
-            raise ValidationError(str(error)) from None
-        return period
 
     def clean(self):
         cleaned = super().clean()

@@ -65,7 +65,7 @@ def people(user, services) -> Table:
         policy.scoped_enrolments(user, EXPORT)
         .filter(service__in=services)
         .select_related("person", "service", "primary_coach")
-        .order_by("service__name", "person__birth_name", "person__first_name", "pk")
+        .order_by("service__name", "person__sort_name", "pk")
     )
     headers = [
         _("N° de parcours"),

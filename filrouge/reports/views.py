@@ -23,7 +23,7 @@ from filrouge.reports import activity, csv_files, lists, workbook
 from filrouge.reports.forms import ActivityForm, ExportForm
 
 FIGURES, EXPORT = policy.Action.VIEW_FIGURES, policy.Action.EXPORT_LISTS
-SCOPE_FIELDS = ("service", "programme", "periode")
+SCOPE_FIELDS = ("service", "programme", "periode", "du", "au")
 
 
 def index(request):
@@ -33,7 +33,9 @@ def index(request):
     if not figure_services.exists() and not export_services.exists():
         raise PermissionDenied
     context = {
-        "activity_form": ActivityForm(services=figure_services, initial=initial_activity(figure_services))
+        "activity_form": ActivityForm(
+            services=figure_services, today=today(), initial=initial_activity(figure_services)
+        )
         if figure_services.exists()
         else None,
         # Its own ids: the page holds both choosers, each with a "service" field.
@@ -61,8 +63,8 @@ def chosen_scope(request, services, always_bound=False) -> ActivityForm:
     """The chooser read from the query. The page opens on it empty; a file asked without a scope
     answers the chooser's errors."""
     if not always_bound and not any(name in request.GET for name in SCOPE_FIELDS):
-        return ActivityForm(services=services, initial=initial_activity(services))
-    form = ActivityForm(request.GET, services=services)
+        return ActivityForm(services=services, today=today(), initial=initial_activity(services))
+    form = ActivityForm(request.GET, services=services, today=today())
     form.is_valid()
     return form
 
@@ -71,7 +73,7 @@ def report_of(request, form) -> activity.Report | None:
     """The report the chooser asks for (None until it is valid), in the active language."""
     if not form.is_bound or not form.is_valid():
         return None
-    chosen, period = form.cleaned_data["services"], form.cleaned_data["periode"]
+    chosen, period = form.cleaned_data["services"], form.cleaned_data["period"]
     return activity.build(
         measures.summary(measures.Scope.of(chosen, period)),
         period=period,
@@ -114,7 +116,7 @@ def scope_detail(form) -> str:
     """What the audit says of a report's scope: ids and codes, never a name."""
     data = form.cleaned_data
     chosen = f"programme={data['programme']}" if data.get("programme") else f"service={data['service'].pk}"
-    return f"{chosen} periode={data['periode'].key}"
+    return f"{chosen} periode={data['period'].key}"
 
 
 def file_name(form, report, extension: str) -> str:

@@ -35,6 +35,7 @@ from django.db import transaction
 
 from filrouge.accounts.models import User
 from filrouge.core.dates import span_end
+from filrouge.core.search import search_text, sort_key
 from filrouge.core.text import fold
 from filrouge.employers.models import (
     Company,
@@ -322,7 +323,7 @@ class PeopleWriter:
                     job_title=title,
                     kind=kind,
                     phone=f"01 99 00 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}",
-                    search_name=fold(f"{full_name} {partner_name} {title}"),
+                    search_name=search_text(full_name, partner_name, title),
                 )
             )
         Contact.objects.bulk_create(contacts, batch_size=BATCH)
@@ -350,7 +351,8 @@ class PeopleWriter:
             address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
             postal_code=f"750{rng.randint(1, 20):02d}",
             city="Paris",
-            search_name=fold(f"{first} {usual} {birth}"),
+            search_name=search_text(first, usual, birth),
+            sort_name=sort_key(usual or birth, first),
             created_by_id=coach_id,
         )
 
@@ -731,7 +733,7 @@ class HistoryWriter:
                     city="Paris",
                     relationship_status=self.draw("relationships"),
                     owner_id=owner,
-                    search_name=fold(f"{name} Paris {siret}"),
+                    search_name=search_text(name, "Paris", siret),
                     created_by_id=owner,
                 )
             )
@@ -749,7 +751,7 @@ class HistoryWriter:
                         kind=ContactKind.EMPLOYER,
                         company_id=company.pk,
                         phone=f"01 98 00 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}",
-                        search_name=fold(f"{full_name} {company.name} {title}"),
+                        search_name=search_text(full_name, company.name, title),
                     )
                 )
         Contact.objects.bulk_create(people, batch_size=BATCH)

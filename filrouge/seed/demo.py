@@ -14,10 +14,17 @@ from filrouge.accounts.models import User
 from filrouge.organisations.models import Membership, Organisation, ProgrammeType, Role, Service
 from filrouge.organisations.validators import synthetic_siret
 from filrouge.privacy.models import AccessRequest
-from filrouge.referentials.loading import load_diagnostic, load_rome
+from filrouge.referentials.loading import (
+    classify_situations,
+    index_job_titles,
+    load_communes,
+    load_diagnostic,
+    load_rome,
+)
 from filrouge.referentials.models import (
     PERSONAL_THEMES,
     ActionKind,
+    Commune,
     JobTitle,
     Objective,
     Occupation,
@@ -107,7 +114,11 @@ def ensure_reference_data() -> None:
     emptied between tests lacks them)."""
     if not JobTitle.objects.exists() or not Situation.objects.exists():
         load_rome(Occupation, JobTitle)
+        index_job_titles(JobTitle)
         load_diagnostic(Theme, Situation, Objective, ActionKind, PERSONAL_THEMES)
+        classify_situations(Situation)
+    if not Commune.objects.exists():
+        load_communes(Commune)
     if not WorkshopType.objects.filter(code__isnull=False).exists():
         load_built_in_types(WorkshopType)
 

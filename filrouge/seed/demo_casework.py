@@ -110,7 +110,7 @@ def seed_casework(services, seed: int, leaving=frozenset()) -> None:
             .select_related("person", "primary_coach")
         )
         with transaction.atomic():
-            cvs = 0
+            cvs = plans_seeded = 0
             for enrolment in current:
                 if enrolment.primary_coach is None:
                     continue
@@ -118,7 +118,10 @@ def seed_casework(services, seed: int, leaving=frozenset()) -> None:
                 if enrolment.phase != Phase.REFERRAL:
                     seed_profile(rng, enrolment)
                 if enrolment.phase in PLANNED_PHASES:
-                    seed_plan(rng, enrolment)
+                    # Each service keeps its second plan waiting for the person's agreement, whatever
+                    # the draws: the pages of a plan still open to change always have an example.
+                    seed_plan(rng, enrolment, awaiting_agreement=plans_seeded == 1)
+                    plans_seeded += 1
                     seed_consents(enrolment)
                 if enrolment.phase in SEARCH_PHASES and cvs < CVS_PER_SERVICE:
                     seed_cv(enrolment)
@@ -215,7 +218,7 @@ def seed_profile(rng, enrolment) -> None:
             availability=rng.choice(("", "Pas avant 10 h", "Pas le mercredi après-midi")),
         )
     situations = list(
-        Situation.objects.national().filter(theme__kind=ThemeKind.PERSONAL).select_related("theme")
+        Situation.objects.national().barriers().filter(theme__kind=ThemeKind.PERSONAL).select_related("theme")
     )
     first = ProfileRevision.objects.create(
         person=person,
@@ -242,7 +245,7 @@ def seed_profile(rng, enrolment) -> None:
     )
 
 
-def seed_plan(rng, enrolment) -> None:
+def seed_plan(rng, enrolment, awaiting_agreement=False) -> None:
     coach, day = enrolment.primary_coach, today()
     if enrolment.plans.exists():
         return
@@ -270,7 +273,7 @@ def seed_plan(rng, enrolment) -> None:
                 due_date=due,
                 status=status,
             )
-    if rng.random() < 0.8:
+    if rng.random() < 0.8 and not awaiting_agreement:
         agreed = min(day, max(plan.created_on, enrolment.entry_date))
         plans.record_agreement(plan, agreed, rng.choice(list(AgreementMethod)), coach)
 

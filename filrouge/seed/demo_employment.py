@@ -50,7 +50,7 @@ from filrouge.organisations.models import Membership, Role
 from filrouge.organisations.validators import synthetic_siret
 from filrouge.pathways import domain as pathways
 from filrouge.pathways.models import Enrolment, Phase
-from filrouge.people.models import Contact, ContactChannel, ContactKind, Person, Sex
+from filrouge.people.models import Contact, ContactChannel, ContactKind, Sex
 from filrouge.placements.domain import link_tutor, renew_immersion
 from filrouge.placements.models import (
     DURABLE_MONTHS,
@@ -525,7 +525,6 @@ def seed_employment(
         seed_placements(world, services)
         seed_proposals(world, services, openings)
         seed_employer_contacts(world, services)
-        seed_home_coordinates(world)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1536,21 +1535,6 @@ def seed_employer_contacts(world: World, services) -> None:
 # ---------------------------------------------------------------------------------------------
 # People: where they live, and the person of the job kept a year.
 # ---------------------------------------------------------------------------------------------
-
-
-def seed_home_coordinates(world: World) -> None:
-    """Home coordinates for most people (never typed for some: the matching says "unknown")."""
-    rng = random.Random(world.organisation.pk * 13 + 1)
-    places = PLACES[world.domain_name]
-    people = Person.objects.filter(organisation=world.organisation, latitude=None).order_by("pk")
-    for number, person in enumerate(people):
-        if number % 7 == 3 or person.city not in places:
-            continue
-        person.latitude, person.longitude = coordinates(
-            rng, world.domain_name, person.city, person.postal_code
-        )
-        person.full_clean(exclude=["search_name"])
-        person.save(update_fields=["latitude", "longitude", "search_name", "updated_at"])
 
 
 def seed_kept_a_year_person(world: World, services) -> None:

@@ -485,6 +485,10 @@ def weighted(rng, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+# ARCEP sets no block aside for fiction overseas: a Réunion mobile typed the way it is written there.
+REUNION_MOBILE = "0692 40 12 34"
+
+
 def fiction_phone(rng, block: str = "06 39 98") -> str:
     return f"{block} {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
 
@@ -527,6 +531,9 @@ def draw_identities(rng, territory: Territory, labels: dict[str, tuple[str, tupl
             city=city,
             channel=channel,
         )
+    # One person kept her Réunion mobile: numbers of the overseas departments are read and shown too.
+    if identities:
+        next(iter(identities.values())).phone = REUNION_MOBILE
     return identities
 
 

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.journal.domain import check_within_a_year
 from filrouge.organisations.models import Membership
+from filrouge.people.models import Sex
 from filrouge.workshops.models import (
     MAX_CAPACITY,
+    MAX_DURATION,
     MIN_CAPACITY,
     Attendance,
     Registration,
@@ -28,6 +30,7 @@ from filrouge.workshops.models import (
 
 MAX_SERIES_SESSIONS = 200
 MAX_SERIES_DAYS = 366
+LONGEST_SESSION = timedelta(minutes=MAX_DURATION)
 
 
 def now() -> datetime:
@@ -36,6 +39,40 @@ def now() -> datetime:
 
 def local_start(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
+
+
+def agreed(person, female: str, male: str, neutral: str) -> str:
+    """The form of a French message that agrees with the person: from the recorded sex, else the
+    inclusive one ("inscrit·e")."""
+    return {Sex.FEMALE: female, Sex.MALE: male}.get(person.sex, neutral)
+
+
+def registered_message(person) -> str:
+    return agreed(
+        person, _("%(person)s est inscrite."), _("%(person)s est inscrit."), _("%(person)s est inscrit·e.")
+    ) % {"person": person.full_name}
+
+
+def waiting_message(person) -> str:
+    return _("La séance est complète : %(person)s est sur la liste d'attente.") % {"person": person.full_name}
+
+
+def unregistered_message(person) -> str:
+    return agreed(
+        person,
+        _("%(person)s est désinscrite."),
+        _("%(person)s est désinscrit."),
+        _("%(person)s est désinscrit·e."),
+    ) % {"person": person.full_name}
+
+
+def promoted_message(person) -> str:
+    return agreed(
+        person,
+        _("%(person)s, première sur la liste d'attente, prend la place."),
+        _("%(person)s, premier sur la liste d'attente, prend la place."),
+        _("%(person)s, premier·e sur la liste d'attente, prend la place."),
+    ) % {"person": person.full_name}
 
 
 # --- Checks ------------------------------------------------------------------------------------
@@ -270,8 +307,14 @@ def register(session, enrolment, by) -> Registration:
         raise ValidationError({"enrolment": _("Cette séance a déjà eu lieu.")})
     existing = Registration.objects.filter(session=session, enrolment=enrolment).first()
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        person = enrolment.person
         message = (
-            _("%(person)s est déjà inscrite à cette séance.")
+            agreed(
+                person,
+                _("%(person)s est déjà inscrite à cette séance."),
+                _("%(person)s est déjà inscrit à cette séance."),
+                _("%(person)s est déjà inscrit·e à cette séance."),
+            )
             if existing.status == RegistrationStatus.REGISTERED
             else _("%(person)s est déjà sur la liste d'attente de cette séance.")
         )
@@ -345,6 +388,50 @@ def record_attendance(session, marks: dict, by) -> int:
             registration.save(update_fields=["attendance", "recorded_by", "recorded_at"])
             changed += 1
     return changed
+
+
+# --- A person's sessions -----------------------------------------------------------------------
+
+
+def sessions_with_a_place(people, start, end, user) -> dict[int, list[WorkshopSession]]:
+    """The sessions overlapping [start, end) where these people (ids) hold a place, among the
+    registrations `user` may see, by person id: a meeting set at that time would clash."""
+    registrations = (
+        policy.scoped_registrations(user)
+        .filter(
+            enrolment__person__in=people,
+            status=RegistrationStatus.REGISTERED,
+            session__cancelled_at__isnull=True,
+            # The end is computed: read from the latest start a session still running could have.
+            session__starts_at__lt=end,
+            session__starts_at__gt=start - LONGEST_SESSION,
+        )
+        .select_related("session__type", "enrolment")
+        .order_by("session__starts_at", "pk")
+    )
+    found: dict[int, list[WorkshopSession]] = {}
+    for registration in registrations:
+        if registration.session.ends_at > start:
+            found.setdefault(registration.enrolment.person_id, []).append(registration.session)
+    return found
+
+
+def clashing_sessions(person, starts_at, ends_at, user) -> list[WorkshopSession]:
+    """The sessions the person holds a place in that overlap this time."""
+    return sessions_with_a_place([person.pk], starts_at, ends_at, user).get(person.pk, [])
+
+
+def clash_warning(session) -> str:
+    """What the meeting form and the agenda say of a clash (no detail beyond the workshop)."""
+    local = timezone.localtime(session.starts_at)
+    return _(
+        "Chevauche l'atelier %(type)s du %(day)s, de %(start)s à %(end)s, où la personne a une place."
+    ) % {
+        "type": session.type.name,
+        "day": date_format(local, "DATE_FORMAT"),
+        "start": date_format(local, "TIME_FORMAT"),
+        "end": date_format(timezone.localtime(session.ends_at), "TIME_FORMAT"),
+    }
 
 
 # --- Local types -------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from filrouge.core.forms import DateInput, DateTimeInput
 from filrouge.pathways.domain import today
@@ -108,6 +110,42 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = enrolments
         self.fields["enrolment"].label_from_instance = lambda e: e.person.full_name
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    """A session named by its workshop, date, service and what is left: places or the waiting list."""
+
+    def label_from_instance(self, obj):
+        local = timezone.localtime(obj.starts_at)
+        when = f"{date_format(local, 'DATE_FORMAT')}, {date_format(local, 'TIME_FORMAT')}"
+        if obj.places_left > 0:
+            left = ngettext("%(count)s place restante", "%(count)s places restantes", obj.places_left) % {
+                "count": obj.places_left
+            }
+        else:
+            left = _("complet : liste d'attente")
+        return f"{obj.type.name} — {when} — {obj.service.name} ({left})"
+
+
+class PersonRegisterForm(forms.Form):
+    """From the person's record: one of the sessions to come of the services following them."""
+
+    session = SessionChoiceField(
+        label=_("Séance"),
+        queryset=None,
+        help_text=_(
+            "Les séances des trois prochains mois. Une séance complète inscrit la personne sur la "
+            "liste d'attente."
+        ),
+        error_messages={
+            "required": _("Choisissez une séance."),
+            "invalid_choice": _("Choisissez une séance à venir d'un service qui suit la personne."),
+        },
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
 
 
 class AttendanceForm(forms.Form):

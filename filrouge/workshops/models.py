@@ -190,15 +190,15 @@ class WorkshopSession(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("Inscrite")
+    REGISTERED = "registered", _("Inscrit·e")
     WAITING = "waiting", _("Liste d'attente")
-    CANCELLED = "cancelled", _("Désinscrite")
+    CANCELLED = "cancelled", _("Désinscrit·e")
 
 
 class Attendance(models.TextChoices):
-    PRESENT = "present", _("Présente")
-    ABSENT = "absent", _("Absente")
-    EXCUSED = "excused", _("Excusée")
+    PRESENT = "present", _("Présent·e")
+    ABSENT = "absent", _("Absent·e")
+    EXCUSED = "excused", _("Excusé·e")
 
 
 class Registration(models.Model):

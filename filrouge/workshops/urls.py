@@ -11,6 +11,7 @@ urlpatterns = [
     path("ateliers/seances/<id:pk>/inscrire/", views.register, name="register"),
     path("ateliers/seances/<id:pk>/presences/", views.attendance, name="attendance"),
     path("ateliers/inscriptions/<id:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
+    path("personnes/<id:pk>/ateliers/", views.person_workshops, name="person_workshops"),
     path("services/<id:pk>/ateliers/nouvelle-seance/", views.session_create, name="session_create"),
     path("services/<id:pk>/ateliers/nouvelle-serie/", views.series_create, name="series_create"),
     path("services/<id:pk>/ateliers/types/", views.types, name="types"),

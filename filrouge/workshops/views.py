@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +18,7 @@ from filrouge.workshops import domain
 from filrouge.workshops.forms import (
     AttendanceForm,
     CancelSessionForm,
+    PersonRegisterForm,
     RegisterForm,
     SeriesForm,
     SessionEditForm,
@@ -79,7 +82,7 @@ def eligible_enrolments(request, session):
         .filter(service_id=session.service_id)
         .exclude(pk__in=taken)
         .select_related("person")
-        .order_by("person__birth_name", "person__first_name", "pk")
+        .order_by("person__sort_name", "pk")
     )
 
 
@@ -116,6 +119,14 @@ def session_detail(request, pk):
     return session_page(request, session_in_reach(request, pk, Action.VIEW_CASES))
 
 
+def announce_registration(request, registration) -> None:
+    person = registration.enrolment.person
+    if registration.status == RegistrationStatus.REGISTERED:
+        messages.success(request, domain.registered_message(person))
+    else:
+        messages.success(request, domain.waiting_message(person))
+
+
 @require_POST
 def register(request, pk):
     session = session_in_reach(request, pk)
@@ -127,14 +138,7 @@ def register(request, pk):
         except ValidationError as error:
             add_domain_errors(form, error)
         else:
-            person = registration.enrolment.person.full_name
-            if registration.status == RegistrationStatus.REGISTERED:
-                messages.success(request, _("%(person)s est inscrite.") % {"person": person})
-            else:
-                messages.success(
-                    request,
-                    _("La séance est complète : %(person)s est sur la liste d'attente.") % {"person": person},
-                )
+            announce_registration(request, registration)
             return redirect("workshops:session_detail", pk=session.pk)
     return session_page(request, session, register_form=form)
 
@@ -172,22 +176,83 @@ def registration_cancel(request, pk):
         except ValidationError as refused:
             error = refused
         else:
-            messages.success(
-                request,
-                _("%(person)s est désinscrite.") % {"person": registration.enrolment.person.full_name},
-            )
+            messages.success(request, domain.unregistered_message(registration.enrolment.person))
             if promoted is not None:
-                messages.success(
-                    request,
-                    _("%(person)s, première sur la liste d'attente, prend la place.")
-                    % {"person": promoted.enrolment.person.full_name},
-                )
+                messages.success(request, domain.promoted_message(promoted.enrolment.person))
             return redirect("workshops:session_detail", pk=session.pk)
     return render(
         request,
         "workshops/registration_cancel.html",
         {"registration": registration, "session": session, "errors": error.messages if error else []},
     )
+
+
+# --- The person's workshops (a tab of the record) ---------------------------------------------------
+
+OFFERED_AHEAD = timedelta(days=92)  # the register select lists about three months of sessions
+
+
+def offered_sessions(request, person):
+    """Sessions to come, not cancelled, of the services where the user may register the person
+    (a current pathway there), the person not already registered or waiting."""
+    pathways = policy.scoped_enrolments(request.user, Action.EDIT_CASES).current().filter(person=person)
+    taken = (
+        policy.scoped_registrations(request.user)
+        .filter(enrolment__person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+    )
+    now = domain.now()
+    sessions = (
+        policy.scoped_sessions(request.user, Action.EDIT_CASES)
+        .not_cancelled()
+        .filter(
+            service__in=pathways.values("service"),
+            starts_at__gt=now,
+            starts_at__lte=now + OFFERED_AHEAD,
+        )
+        .exclude(pk__in=taken.values("session"))
+    )
+    return with_counts(sessions).select_related("type", "service").order_by("starts_at", "pk")
+
+
+def person_workshops(request, pk):
+    """The person's sessions, to come and past with their attendance, and registering them."""
+    person = policy.get_or_404(policy.scoped_people(request.user), pk=pk)
+    sessions = offered_sessions(request, person)
+    form = PersonRegisterForm(request.POST or None, sessions=sessions)
+    may_register = policy.scoped_enrolments(request.user, Action.EDIT_CASES).current().filter(person=person)
+    if request.method == "POST" and form.is_valid():
+        session = form.cleaned_data["session"]
+        enrolment = may_register.filter(service=session.service_id).select_related("person").first()
+        try:
+            with transaction.atomic():
+                registration = domain.register(session, enrolment, request.user)
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            announce_registration(request, registration)
+            return redirect("workshops:person_workshops", pk=person.pk)
+    registrations = (
+        policy.scoped_registrations(request.user)
+        .filter(enrolment__person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session__type", "session__service")
+        .order_by("session__starts_at", "pk")
+    )
+    editable = set(policy.scoped_services(request.user, Action.EDIT_CASES).values_list("pk", flat=True))
+    now = domain.now()
+    upcoming, past = [], []
+    for registration in registrations:
+        registration.can_edit = registration.session.service_id in editable
+        (upcoming if registration.session.starts_at > now else past).append(registration)
+    context = {
+        "person": person,
+        "upcoming": upcoming,
+        "past": past[::-1],  # the latest first
+        "form": form if may_register.exists() else None,
+        "has_sessions": form.is_bound or sessions.exists(),
+    }
+    return render(request, "workshops/person_workshops.html", context)
 
 
 # --- Programming sessions -----------------------------------------------------------------------

@@ -36,8 +36,9 @@ def test_an_edit_through_the_record_page_records_the_old_and_new_values_by_whom_
     assert entry.address == "127.0.0.1"
     assert entry.person_id == world.person.pk
     assert entry.organisation_id == world.org_a.pk
-    assert entry.fields == ["city"]  # the version counter and the search name are not news
-    assert values(entry) == {"city": [old_city, "Romans-sur-Isère"]}
+    # The version counter and the search columns are not news; the home placed at its new commune is.
+    assert entry.fields == ["city", "latitude", "longitude"]
+    assert values(entry)["city"] == [old_city, "Romans-sur-Isère"]
 
 
 def test_a_creation_records_the_new_values_and_the_person_reached_through_the_pathway(world):

@@ -189,7 +189,7 @@ def test_a_contact_person_is_added_and_edited_from_the_company(client, world, co
     assert (contact.kind, contact.partner_name, contact.phone) == (
         ContactKind.EMPLOYER,
         company.name,
-        "06 12 34 56 78",
+        "+33612345678",
     )
     response = client.post(
         reverse("employers:contact_edit", args=[contact.pk]), {"full_name": "Sophie Martin"}

@@ -32,7 +32,7 @@ def test_the_list_shows_each_review_with_its_total_and_band(head, world):
     assert text.count('href="/fidelite/revues/') == 2
     assert "Définitive" in text and "En cours de notation" in text
     assert "bonne fidélité" in text or "exemplaire" in text
-    assert "25 items non notés" in text
+    assert "Aucun item noté (25 à noter)" in text
     assert reverse("fidelity:create", args=[world.a1.pk]) in text
     assert reverse("fidelity:compare", args=[world.a1.pk]) in text
 
@@ -291,3 +291,21 @@ def test_a_director_reviews_every_service_and_a_head_of_service_only_theirs(clie
     client.force_login(world.users["director"])
     assert client.get(reverse("fidelity:score", args=[review.pk, "services"])).status_code == 200
     assert client.get(reverse("fidelity:create", args=[world.a2.pk])).status_code == 200
+
+
+def test_a_partly_scored_review_shows_its_total_as_partial_with_what_remains_to_score(head, world):
+    review = make_review(world.a1)
+    items = list(review.items.order_by("code")[:20])
+    for item in items:
+        item.score = item.suggested_score or 2
+        if item.overridden:
+            item.justification = "Constaté lors de la visite."
+    domain.save_scores(review, items)
+    total = sum(item.score for item in items)
+
+    text = head.get(reverse("fidelity:detail", args=[review.pk])).content.decode()
+
+    assert f"Total partiel : {total} sur les 20 items notés, 5 à noter" in text
+    assert "/ 125</strong>" not in text  # no total to compare with the scale's bands
+    listed = head.get(reverse("fidelity:list", args=[world.a1.pk])).content.decode()
+    assert f"Total partiel : {total} sur les 20 items notés, 5 à noter" in listed

@@ -50,6 +50,8 @@ ROWS = [
     Row("journal:note_edit", "POST", PSYCHOLOGIST, kwargs=restricted_note),
     # One's own agenda and its private address: whoever works cases somewhere.
     Row("journal:agenda", "GET", CASE_WORKERS, denied=403),
+    # A new appointment from the agenda: the person is chosen among the pathways the user may write in.
+    Row("journal:appointment_new", "GET", CASE_WORKERS, denied=403),
     Row("journal:calendar_feed", "GET", CASE_WORKERS, denied=403),
     Row("journal:calendar_feed", "POST", CASE_WORKERS, denied=403, ok=302, data={"action": "create"}),
     Row("journal:calendar_feed", "POST", CASE_WORKERS, denied=403, ok=302, data={"action": "revoke"}),

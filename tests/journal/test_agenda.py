@@ -52,12 +52,13 @@ def meetings(world):
 # --- The week page -----------------------------------------------------------------------------
 
 
-def test_the_week_shows_the_coachs_meetings_by_day_with_first_name_kind_and_place(client, world, meetings):
+def test_the_week_shows_the_coachs_meetings_by_day_with_full_name_kind_and_place(client, world, meetings):
     client.force_login(world.users["coach"])
     page = text(client.get(reverse("journal:agenda")))
-    assert "Entretien — Camille (téléphone)" in page and "Bureau 3" in page
-    assert "Durandal" not in page and "traitements" not in page
-    assert page.index("Entretien — Camille (téléphone)") < page.index("Annulé")
+    # Inside the app, the person is named in full; the summary never shows.
+    assert "Entretien — Camille Durandal (téléphone)" in page and "Bureau 3" in page
+    assert "traitements" not in page
+    assert page.index("Entretien — Camille Durandal (téléphone)") < page.index("Annulé")
     assert "<s>" in page
     assert page.count('class="agenda-day') == 7
 
@@ -110,8 +111,8 @@ def test_meetings_the_user_attends_show_in_their_agenda(client, world, meetings)
     meetings["held"].staff.add(world.users["social_worker"])
     client.force_login(world.users["social_worker"])
     page = text(client.get(reverse("journal:agenda")))
-    assert "Entretien — Camille (téléphone)" in page
-    assert "Entretien — Camille (individuel au bureau)" not in page
+    assert "Entretien — Camille Durandal (téléphone)" in page
+    assert "Entretien — Camille Durandal (individuel au bureau)" not in page
 
 
 def test_the_navigation_offers_the_agenda_to_case_roles(client, world):
@@ -225,12 +226,12 @@ def test_a_head_of_service_sees_only_their_services_part_of_a_coach_working_in_t
 
     client.force_login(world.users["head_of_service"])
     page = text(client.get(reverse("journal:agenda"), {"coach": coach.pk}))
-    assert "Entretien — Camille (téléphone)" in page and f"Atelier — {here.name}" in page
+    assert "Entretien — Camille Durandal (téléphone)" in page and f"Atelier — {here.name}" in page
     assert "Dominique" not in page and there.name not in page
 
     client.force_login(coach)  # the coach's own week holds both services
     own = text(client.get(reverse("journal:agenda")))
-    assert "Entretien — Dominique (visio)" in own and f"Atelier — {there.name}" in own
+    assert f"Entretien — {elsewhere.person.full_name} (visio)" in own and f"Atelier — {there.name}" in own
 
 
 @pytest.mark.parametrize("reader", ["head_of_service", "director"])
@@ -248,12 +249,12 @@ def test_reading_a_psychologists_week_leaves_out_their_restricted_meetings(clien
 
     client.force_login(world.users[reader])
     page = text(client.get(reverse("journal:agenda"), {"coach": psychologist.pk}))
-    assert "Entretien — Camille (téléphone)" in page
+    assert "Entretien — Camille Durandal (téléphone)" in page
     assert "visite à domicile" not in page
     assert reverse("journal:meeting_detail", args=[kept.pk]) not in page
 
     client.force_login(psychologist)
-    assert "Entretien — Camille (visite à domicile)" in text(client.get(reverse("journal:agenda")))
+    assert "Entretien — Camille Durandal (visite à domicile)" in text(client.get(reverse("journal:agenda")))
 
 
 def test_the_feed_of_a_coach_working_in_two_services_holds_both(client, world, meetings):

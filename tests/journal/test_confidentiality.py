@@ -73,7 +73,7 @@ def test_the_rest_of_the_team_never_sees_a_restricted_writing(client, world, wri
     assert "Point d'équipe." in page  # the team's note is there
     found = text(client.get(url, {"q": SECRET}))
     assert writings["note"].text not in found and "au travail" not in found
-    assert "Aucun entretien ni aucune note ne correspond" in found
+    assert "Rien dans l'historique ne correspond" in found
     assert client.get(reverse("journal:note_detail", args=[writings["note"].pk])).status_code == 404
     assert client.get(reverse("journal:meeting_detail", args=[writings["meeting"].pk])).status_code == 404
     assert client.get(reverse("journal:meeting_edit", args=[writings["meeting"].pk])).status_code == 404

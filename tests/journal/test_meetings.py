@@ -44,10 +44,13 @@ def coach_client(client, world):
 
 
 def new_meeting(world, **fields) -> Meeting:
+    starts_at = fields.pop("starts_at", timezone.now() - timedelta(days=1))
+    # A past meeting says whether the person came (see test_a_past_meeting_requires_its_attendance).
+    fields.setdefault("attendance", Attendance.PRESENT if starts_at <= timezone.now() else "")
     meeting = Meeting(
         kind=fields.pop("kind", MeetingKind.OFFICE),
         duration_minutes=fields.pop("duration_minutes", 60),
-        starts_at=fields.pop("starts_at", timezone.now() - timedelta(days=1)),
+        starts_at=starts_at,
         **fields,
     )
     return domain.record_meeting(meeting, enrolment=world.enrolment, by=world.users["coach"])
@@ -226,7 +229,7 @@ def test_the_live_search_answers_with_the_list_only(coach_client, world):
 
 def test_an_empty_journal_says_so(coach_client, world):
     page = text(coach_client.get(reverse("journal:person_journal", args=[world.person.pk])))
-    assert "Aucun entretien ni aucune note pour le moment." in page
+    assert "Aucun entretien, aucune note ni aucun suivi dans l'emploi pour le moment." in page
 
 
 def test_the_journal_page_makes_a_bounded_number_of_queries(
@@ -239,7 +242,8 @@ def test_the_journal_page_makes_a_bounded_number_of_queries(
         meeting.staff.add(world.users["coach"], world.users["psychologist"])
         NoteFactory(enrolment=world.enrolment, author=world.users["coach"])
         NoteFactory(enrolment=world.enrolment, author=world.users["psychologist"], restricted=True)
-    with django_assert_max_num_queries(19):  # +3: the audit trail's read entry
+    # +3: the audit trail's read entry; +1: follow-along; +2: the writings kept for another profession
+    with django_assert_max_num_queries(22):
         response = coach_client.get(reverse("journal:person_journal", args=[world.person.pk]))
     assert response.status_code == 200
 

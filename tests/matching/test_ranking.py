@@ -80,7 +80,9 @@ def test_distance_within_and_beyond_the_mobility_radius_in_french_numbers():
     target = Target(11573, "D1102", "Boulanger", mobility_km=20)
     near = fit(target, FakeOpening(**at(ROMANS)), VALENCE)
     assert 16 < near.distance < 18
-    assert near.fits[-2].startswith("À 1") and "dans son rayon de 20 km" in near.fits[-2]
+    assert (
+        near.fits[-2].startswith("À ≈ 1") and "de commune à commune, dans son rayon de 20 km" in near.fits[-2]
+    )
     assert "," in near.fits[-2]  # 16,9 km, not 16.9 km
     far = fit(Target(11573, "D1102", "Boulanger", mobility_km=10), FakeOpening(**at(ROMANS)), VALENCE)
     assert any("au-delà de son rayon de 10 km" in m for m in far.misfits)
@@ -100,7 +102,7 @@ def test_an_unknown_place_is_noted_neutrally_not_a_misfit():
         assert result.distance is None
         assert any(note.startswith("Distance inconnue") for note in result.notes)
     assert "domicile" in unknown_home.notes[-1]
-    assert "lieu de l'offre" in unknown_opening.notes[-1]
+    assert "commune de l'offre" in unknown_opening.notes[-1]
 
 
 def test_a_contract_type_not_accepted_is_a_misfit_and_an_empty_list_accepts_any():

@@ -197,22 +197,36 @@ def test_the_opening_panel_ranks_the_users_candidates_and_renders(rf, world):
     assert opening_panel(world.users["funder_viewer"], job)["matching_candidates"] == []
 
 
-def test_the_identity_form_takes_the_home_coordinates(client, world):
+def test_the_identity_form_places_the_home_at_its_commune_for_the_distances(client, world):
     url = reverse("people:edit", args=[world.person.pk])
     client.force_login(world.users["coach"])
     form = client.get(url).context["form"]
-    assert "distance aux offres" in str(form.fields["latitude"].help_text)
+    assert "latitude" not in form.fields  # nobody types coordinates
     data = {name: form[name].value() or "" for name in form.fields}
     data |= {
         "date_of_birth": world.person.date_of_birth.isoformat(),
-        "latitude": "44.93333",
-        "longitude": "4.89236",
+        "postal_code": "26000",
+        "city": "valence",
     }
     assert client.post(url, data).status_code == 302
     world.person.refresh_from_db()
-    assert (world.person.latitude, world.person.longitude) == (Decimal("44.93333"), Decimal("4.89236"))
-    wrong = client.post(url, data | {"latitude": "123", "version": world.person.version})
-    assert wrong.status_code == 200
+    assert (world.person.latitude, world.person.longitude) == (Decimal("44.92342"), Decimal("4.91639"))
+
+
+def test_the_distance_from_commune_to_commune_is_shown_as_approximate(client, world):
+    world.person.postal_code, world.person.city = "26000", "Valence"
+    world.person.save()  # placed at Valence: nobody typed a point
+    target(world.person, BAKER, mobility_km=30)
+    job = OpeningFactory(
+        company__organisation=world.org_a,
+        job_title=job_title(BAKER),
+        postal_code="26100",
+        city="Romans-sur-Isère",
+    )
+    assert job.latitude is not None
+    client.force_login(world.users["coach"])
+    body = text(client.get(reverse("matching:person_suggestions", args=[world.person.pk])))
+    assert "À ≈ 18,5 km, de commune à commune, dans son rayon de 30 km" in body
 
 
 def test_the_opening_page_shows_the_panel_and_a_proposal_made_from_it_returns_there(client, world):

@@ -4,7 +4,7 @@ as text, every label escaped, and a drawing that scales (viewBox) rather than a 
 import re
 from xml.etree import ElementTree
 
-from filrouge.outcomes.charts import Bar, Series, bar_chart, column_chart, line_chart
+from filrouge.outcomes.charts import COUNT_BAR_LENGTH, Bar, Series, bar_chart, column_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "Dupont"'
@@ -31,7 +31,6 @@ def test_a_bar_chart_is_an_image_named_by_its_title_and_described_by_its_desc():
     assert root.find(f"{SVG}desc").get("id") == "rate-desc"
     assert root.find(f"{SVG}desc").text == "Part des personnes en emploi."
     assert re.fullmatch(r"0 0 \d+(\.\d)? \d+(\.\d)?", root.get("viewBox"))
-    assert root.get("width") is None and root.get("height") is None  # the page's width decides
 
 
 def test_every_bar_carries_its_label_and_its_value_as_text():
@@ -44,12 +43,22 @@ def test_bar_lengths_follow_the_values_on_the_scale_given():
     root = parsed(bar_chart("c", "T", "D", [Bar("a", 0.5, "50 %"), Bar("b", 0.25, "25 %")], maximum=1))
     widths = [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
     assert widths[0] == 2 * widths[1]
-    # Without a maximum the longest bar fills the width, leaving room for its value.
+    # Without a maximum the longest bar leaves room for its value, and is never a whole row long.
     root = parsed(bar_chart("c", "T", "D", [Bar("a", 3, "3"), Bar("b", 6, "6 (objectif 20)")]))
     short, longest = (float(rect.get("width")) for rect in root.iter(f"{SVG}rect"))
     assert longest == 2 * short
     width = float(root.get("viewBox").split()[2])
-    assert width - 20 * 9 < longest + 8 + len("6 (objectif 20)") * 9 <= width
+    assert longest + 8 + len("6 (objectif 20)") * 9 <= width
+    assert longest == COUNT_BAR_LENGTH < width / 2 + 50
+
+
+def test_one_to_three_counts_make_small_bars_drawn_at_their_own_size():
+    root = parsed(bar_chart("c", "T", "D", [Bar("Seul", 2, "2")]))
+    (bar,) = root.iter(f"{SVG}rect")
+    assert float(bar.get("width")) == COUNT_BAR_LENGTH
+    # The drawing says its size: the page shows it at that size at most, never stretched.
+    assert root.get("width") == root.get("viewBox").split()[2]
+    assert root.get("height") == root.get("viewBox").split()[3]
 
 
 def test_a_long_label_is_cut_into_lines_above_its_bar():
@@ -105,6 +114,7 @@ def test_a_column_chart_draws_each_series_with_its_own_style_and_a_legend():
     )
     columns = [rect for rect in root.iter(f"{SVG}rect") if "chart__column" in rect.get("class").split()]
     assert len(columns) == 4  # no column for 0 or for a missing value
+    assert root.get("width") is None and root.get("height") is None  # the page's width decides
     assert {rect.get("fill") for rect in columns} == {"#a4161a", "#ffffff"}
     written = texts(root)
     assert written[:2] == ["Entrées", "Sorties"]  # the legend names each series in words

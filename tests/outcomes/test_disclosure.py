@@ -14,10 +14,12 @@ def test_a_count_under_5_is_hidden_when_asked(value, shown):
         assert disclosure.count(value, hide=False) == value
 
 
-def test_a_share_is_hidden_with_a_small_numerator_or_denominator():
+def test_a_share_over_5_people_or_more_is_shown_even_with_a_small_numerator():
     with translation.override("fr"):
-        assert disclosure.share(4, 40, hide=True) == "< 5"
+        assert disclosure.share(4, 40, hide=True) == 0.1
+        assert disclosure.share(0, 5, hide=True) == 0
         assert disclosure.share(4, 4, hide=True) == "< 5"
+        assert disclosure.share(0, 0, hide=True) == "< 5"
         assert disclosure.share(5, 20, hide=True) == 0.25
         assert disclosure.share(4, 40, hide=False) == 0.1
         assert disclosure.share(0, 0, hide=False) is None

@@ -236,7 +236,13 @@ def test_the_exit_form_shows_the_refusal_keeps_the_input_and_writes_nothing(clie
     assert enrolment.is_current and PhaseChange.objects.count() == changes
     assert world.suspension.end_date is None  # the exit would have closed it
 
-    PlacementFactory(enrolment=enrolment, started_on=today - timedelta(days=30))  # a CDI
-    assert client.post(url, data).status_code == 302
+    job = PlacementFactory(enrolment=enrolment, started_on=today - timedelta(days=30))  # a CDI
+    # The job still running is listed on the confirmation step: the person keeps it.
+    assert (
+        client.post(
+            url, data | {"shown_items": f"placement-{job.pk}", f"item_placement-{job.pk}": "keep"}
+        ).status_code
+        == 302
+    )
     enrolment.refresh_from_db()
     assert (enrolment.exit_date, enrolment.exit_outcome) == (today, DURABLE)

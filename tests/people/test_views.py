@@ -47,7 +47,7 @@ def test_creating_a_person_opens_the_first_pathway(coach_client, world):
     response = coach_client.post(reverse("people:create"), new_person_data(world))
     person = Person.objects.get(birth_name="Dupré")
     assert response["Location"] == reverse("people:detail", args=[person.pk])
-    assert person.phone == "06 12 34 56 78"
+    assert person.phone == "+33612345678"
     assert person.organisation == world.org_a
     enrolment = person.enrolments.get()
     assert (enrolment.service, enrolment.primary_coach, enrolment.phase) == (
@@ -135,12 +135,12 @@ def test_two_coaches_saving_the_same_record_the_second_is_told_and_sees_both_ver
         {**row, "label": str(row["label"]).lower()} for row in second.context["form"].conflict
     ]
     world.person.refresh_from_db()
-    assert world.person.phone == "06 11 11 11 11"  # nothing silently overwritten
+    assert world.person.phone == "+33611111111"  # nothing silently overwritten
 
     resent = client.post(url, second.context["form"].data.dict())  # sent again, knowingly
     assert resent.status_code == 302
     world.person.refresh_from_db()
-    assert world.person.phone == "07 22 22 22 22"
+    assert world.person.phone == "+33722222222"
 
 
 def test_the_record_shows_only_the_pathways_of_services_the_user_works_in(client, world):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from filrouge.consents.models import Purpose
 from filrouge.pathways.domain import today
 from filrouge.placements.models import Adjustment, AdjustmentKind, AdjustmentStatus
+from filrouge.referentials.models import ContractType
 from tests.consents.factories import give
 from tests.matrix import PERSON_TEAM, Row, enrolment, person, today_iso
 from tests.placements.factories import PlacementFactory, immersion, job_with_tutor
@@ -43,6 +44,20 @@ def a_shareable_sheet(world):
     return {"pk": placement.pk}
 
 
+def a_fixed_term_job(world):
+    """A short CDD under way, ending in a month: its contract may be renewed."""
+    placement = PlacementFactory(
+        enrolment=world.enrolment,
+        contract_type=ContractType.CDD_SHORT,
+        planned_end_on=today() + timedelta(days=30),
+    )
+    return {"pk": placement.pk}
+
+
+def renewed_end() -> str:
+    return (today() + timedelta(days=60)).isoformat()
+
+
 def new_job(world):
     return enrolment(world) | {"kind": "emploi"}
 
@@ -81,6 +96,15 @@ ROWS = [
         kwargs=an_ongoing_immersion,
         ok=302,
         data={"ends_on": renewal_end, "reason": "Découvrir aussi l'accueil des clients."},
+    ),
+    Row("placements:renew_job", "GET", PERSON_TEAM, kwargs=a_fixed_term_job),
+    Row(
+        "placements:renew_job",
+        "POST",
+        PERSON_TEAM,
+        kwargs=a_fixed_term_job,
+        ok=302,
+        data={"new_end_on": renewed_end, "decided_on": TODAY},
     ),
     Row("placements:disclosure", "GET", PERSON_TEAM, kwargs=a_placement),
     Row(

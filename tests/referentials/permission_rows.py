@@ -3,6 +3,8 @@ from tests.matrix import CASE_WORKERS, Row
 ROWS = [
     # The ROME search: whoever works cases somewhere.
     Row("referentials:job_titles", "GET", CASE_WORKERS, denied=403),
+    # The commune picker: the same people, on the forms of a person, a company and an opening.
+    Row("referentials:communes", "GET", CASE_WORKERS, denied=403),
 ]
 
 

@@ -10,14 +10,13 @@ from openpyxl import load_workbook
 
 
 class TableReader(HTMLParser):
-    """The page's report tables: id → rows → cell texts (the phone-only column labels left out)."""
+    """The page's report tables: id → rows → cell texts."""
 
     def __init__(self):
         super().__init__()
         self.tables: dict[str, list[list[str]]] = {}
         self.table = None
         self.cell: list[str] | None = None
-        self.skip = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -27,8 +26,6 @@ class TableReader(HTMLParser):
             self.table.append([])
         elif self.table is not None and tag in ("td", "th"):
             self.cell = []
-        elif self.cell is not None and tag == "span" and "cell-label" in (attrs.get("class") or ""):
-            self.skip += 1
 
     def handle_endtag(self, tag):
         if tag == "table":
@@ -36,11 +33,9 @@ class TableReader(HTMLParser):
         elif tag in ("td", "th") and self.cell is not None:
             self.table[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
-        elif tag == "span" and self.skip:
-            self.skip -= 1
 
     def handle_data(self, data):
-        if self.cell is not None and not self.skip:
+        if self.cell is not None:
             self.cell.append(data)
 
 

@@ -95,9 +95,10 @@ def test_for_a_funder_small_counts_and_what_is_built_on_them_are_hidden():
     assert values(built.table("sorties"), "Emploi durable") == ["< 5"]
     delays = built.table("delais")
     assert values(delays, "Premier contact employeur") == [12, 10, 21.0, 24.3, 8, 8 / 12]
-    assert values(delays, "Première immersion") == [12, "< 5", "< 5", "< 5", "< 5", "< 5"]
+    # A share over 5 people or more is shown, even when its numerator is small.
+    assert values(delays, "Première immersion") == [12, "< 5", "< 5", "< 5", "< 5", 0.0]
     assert values(built.table("maintien"), "12 mois") == ["< 5", "< 5", "< 5"]
-    assert values(built.table("repartition-sex"), "Homme") == [20, 5, "< 5", 6, "< 5"]
+    assert values(built.table("repartition-sex"), "Homme") == [20, 5, "< 5", 6, 0.4]
 
 
 def test_for_a_funder_job_coaches_are_numbered_not_named():
@@ -106,7 +107,7 @@ def test_for_a_funder_job_coaches_are_numbered_not_named():
     assert not any("Coach" in text for text in texts)
     assert [row[0].value for row in built.table("job-coachs").rows] == ["Job coach 1", "Job coach 2"]
     assert [row[0].value for row in built.table("repartition-coach").rows] == ["Job coach 1", "Job coach 2"]
-    assert values(built.table("ips-job-coachs"), "Job coach 2") == ["< 5"] * 4
+    assert values(built.table("ips-job-coachs"), "Job coach 2") == [2 / 13] * 4  # over 13 people
     assert values(built.table("job-coachs"), "Job coach 2") == ["< 5", 10, 2, 1, 0.04, 0.02]
 
 

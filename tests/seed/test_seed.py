@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from filrouge.accounts.models import User
+from filrouge.core.search import search_text, sort_key
 from filrouge.core.text import fold
 from filrouge.documents.models import Attachment
 from filrouge.journal.models import Meeting, Note
@@ -106,7 +107,10 @@ def assert_the_rules_hold():
     assert not Enrolment.objects.exclude(organisation=F("person__organisation")).exists()
     assert EntrySituation.objects.count() == Enrolment.objects.count()
     for person in Person.objects.all():
-        assert person.search_name == fold(f"{person.first_name} {person.usual_name} {person.birth_name}")
+        assert person.search_name == search_text(person.first_name, person.usual_name, person.birth_name)
+        assert person.sort_name == sort_key(person.last_name, person.first_name)
+    for contact in Contact.objects.all():
+        assert contact.search_name == search_text(contact.full_name, contact.partner_name, contact.job_title)
     # Phases move on one date after another, and the intake date is the intake step's.
     for enrolment in Enrolment.objects.prefetch_related("phase_changes"):
         changes = sorted(enrolment.phase_changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))

@@ -4,7 +4,7 @@ Sessions, registrations and types live in A1; anyone else gets a 404 (403 for th
 sessions, a page without an object, as people:list).
 """
 
-from tests.matrix import CASE_WORKERS, PERSON_TEAM, Row, a1
+from tests.matrix import CASE_WORKERS, PERSON_TEAM, Row, a1, person
 from tests.workshops.factories import RegistrationFactory, SessionFactory, WorkshopTypeFactory
 
 
@@ -38,6 +38,9 @@ ROWS = [
     Row("workshops:attendance", "POST", PERSON_TEAM, kwargs=session),  # not started: the page again
     Row("workshops:registration_cancel", "GET", PERSON_TEAM, kwargs=registration),
     Row("workshops:registration_cancel", "POST", PERSON_TEAM, kwargs=registration, ok=302),
+    # The workshops tab of a person's record: whoever works the person's case.
+    Row("workshops:person_workshops", "GET", PERSON_TEAM, kwargs=person),
+    Row("workshops:person_workshops", "POST", PERSON_TEAM, kwargs=person),  # nothing chosen: the page again
     Row("workshops:session_create", "GET", PERSON_TEAM, kwargs=a1),
     Row("workshops:session_create", "POST", PERSON_TEAM, kwargs=a1),
     Row("workshops:series_create", "GET", PERSON_TEAM, kwargs=a1),

@@ -258,7 +258,7 @@ def test_registering_twice_is_refused_with_a_clear_message(session, world):
     domain.register(session, world.enrolment, None)
     with pytest.raises(ValidationError) as refused:
         domain.register(session, world.enrolment, None)
-    assert f"{world.person.full_name} est déjà inscrite à cette séance" in messages(refused.value)
+    assert f"{world.person.full_name} est déjà inscrit·e à cette séance" in messages(refused.value)
     assert Registration.objects.count() == 1
 
 

@@ -148,7 +148,7 @@ def test_registering_through_the_page_then_the_waiting_list(coach_client, world)
     other = enrol(world.a1)
     url = reverse("workshops:register", args=[session.pk])
     response = coach_client.post(url, {"enrolment": world.enrolment.pk}, follow=True)
-    assert f"{world.person.full_name} est inscrite." in text(response)
+    assert f"{world.person.full_name} est inscrit·e." in text(response)  # no sex recorded
     response = coach_client.post(url, {"enrolment": other.pk}, follow=True)
     assert "liste d'attente" in text(response)
     assert [r.enrolment for r in response.context["waiting"]] == [other]
@@ -183,7 +183,7 @@ def test_recording_attendance_through_the_page_shows_in_the_timeline(coach_clien
     timeline = coach_client.get(reverse("people:timeline", args=[world.person.pk]), {"type": "workshop"})
     events = timeline.context["page"].object_list
     assert [(e.kind, e.title, e.on) for e in events] == [
-        ("workshop", "Atelier Rédiger son CV : présente", timezone.localdate(session.starts_at))
+        ("workshop", "Atelier Rédiger son CV : présent·e", timezone.localdate(session.starts_at))
     ]
 
 
@@ -198,7 +198,7 @@ def test_the_timeline_leaves_out_attendance_of_pathways_the_user_does_not_see(cl
     assert "workshop" not in {e.kind for e in events}
     client.force_login(world.users["director"])
     events = client.get(reverse("people:timeline", args=[world.person.pk])).context["page"].object_list
-    assert "Atelier Rédiger son CV : absente" in [e.title for e in events]
+    assert "Atelier Rédiger son CV : absent·e" in [e.title for e in events]
 
 
 def test_attendance_of_a_future_session_is_refused_on_the_page(coach_client, world):

@@ -27,7 +27,7 @@ from filrouge.outcomes.measures.base import (
 )
 from filrouge.outcomes.periods import Period, split
 from filrouge.pathways.models import entry_of
-from filrouge.placements.models import Placement, PlacementKind
+from filrouge.placements.models import Placement, PlacementKind, held_through
 from filrouge.referentials.models import ContractType
 
 EMPLOYMENT_RATE_MONTHS = 12  # the entry-cohort rate looks 12 months after entry, de date à date
@@ -97,8 +97,9 @@ def competitive_jobs():
 
 
 def _held_between(start: date, end: date) -> Q:
-    """A placement held on at least one day of [start, end]."""
-    return Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    """A placement held on at least one day of [start, end] (past its planned end with no end
+    recorded, it is no longer held: `placements.models.held_through`)."""
+    return Q(started_on__lte=end) & held_through(start)
 
 
 def served_and_working(scope: Scope, start: date, end: date) -> Rate:

@@ -31,7 +31,7 @@ from filrouge.outcomes.measures.base import (
     weeks_of,
 )
 from filrouge.outcomes.measures.durations import entered_with_window, jobs_figures
-from filrouge.placements.models import Placement
+from filrouge.placements.models import Placement, held_through
 
 OFFICE_MEETINGS = (MeetingKind.OFFICE, MeetingKind.PHONE, MeetingKind.VIDEO)
 
@@ -160,7 +160,7 @@ def in_a_job_on_contact_day(scope: Scope) -> Exists:
     their pathways of the organisation) on the contact's day."""
     return Exists(
         Placement.objects.jobs().filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("contacted_on")),
+            held_through(OuterRef("contacted_on")),
             organisation_id=scope.organisation_id,
             enrolment__person=OuterRef("person"),
             started_on__lte=OuterRef("contacted_on"),
@@ -206,10 +206,10 @@ FOLLOW_ALONG_FIGURES = ("first_week", "weekly", "monthly", "after_first_month", 
 @dataclass(frozen=True)
 class HeldJob:
     started_on: date
-    ended_on: date | None
+    held_until: date | None  # its end, else its planned end (`Placement.held_until`)
 
     def held_through(self, day: date) -> bool:
-        return self.ended_on is None or self.ended_on >= day
+        return self.held_until is None or self.held_until >= day
 
 
 def first_month_weeks(start: date) -> list[tuple[date, date]]:
@@ -284,14 +284,15 @@ def _follow_along(scope: Scope) -> dict[str, Rate]:
         Placement.objects.jobs()
         .filter(
             of_scope(scope, "enrolment__"),
-            Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+            held_through(start),
             started_on__gte=add_months(start, -FOLLOW_ALONG_MONTHS),
             started_on__lte=as_of,
         )
         .order_by()
     )
     jobs = {
-        pk: HeldJob(started, ended) for pk, started, ended in held.values_list("pk", "started_on", "ended_on")
+        pk: HeldJob(started, ended or planned)
+        for pk, started, ended, planned in held.values_list("pk", "started_on", "ended_on", "planned_end_on")
     }
     contacts = defaultdict(list)
     face_to_face = (

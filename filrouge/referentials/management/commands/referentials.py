@@ -5,6 +5,7 @@ from filrouge.referentials import loading
 from filrouge.referentials.models import (
     PERSONAL_THEMES,
     ActionKind,
+    Commune,
     JobTitle,
     Objective,
     Occupation,
@@ -14,10 +15,15 @@ from filrouge.referentials.models import (
 
 
 class Command(BaseCommand):
-    help = "Reloads the national referentials (ROME, diagnostic) from the files shipped with filrouge."
+    help = (
+        "Reloads the national referentials (ROME, diagnostic, communes) from the files shipped with filrouge."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
         titles = loading.load_rome(Occupation, JobTitle)
+        loading.index_job_titles(JobTitle)
         items = loading.load_diagnostic(Theme, Situation, Objective, ActionKind, PERSONAL_THEMES)
-        self.stdout.write(f"ROME: {titles} job titles. Diagnostic: {items} items.")
+        loading.classify_situations(Situation)
+        communes = loading.load_communes(Commune)
+        self.stdout.write(f"ROME: {titles} job titles. Diagnostic: {items} items. Communes: {communes}.")
