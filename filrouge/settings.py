@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "filrouge.fidelity",
     "filrouge.privacy",
     "filrouge.audit",
+    "filrouge.notifications",
     "filrouge.seed",
 ]
 

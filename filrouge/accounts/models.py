@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.crypto import EncryptedTextField
+from filrouge.core.phones import PhoneNumberField
 
 
 class UserQuerySet(models.QuerySet):
@@ -47,6 +48,10 @@ class User(AbstractBaseUser):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, null=True, related_name="users"
     )
+    # Professional number, given in the reminders the person receives; never a personal one.
+    phone = PhoneNumberField(_("téléphone professionnel"))
+    # A daily email (7:30, working days) of what is due: counts and links, first names only.
+    daily_digest = models.BooleanField(_("résumé quotidien par e-mail"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("créé le"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)

@@ -89,6 +89,25 @@ def format_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def is_mobile(value: str) -> bool:
+    """Whether a number can receive an SMS: a mobile (06 and 07 on the mainland, each overseas
+    plan's own mobile blocks, a foreign mobile), as far as the numbering plan says."""
+    e164 = to_e164(value or "")
+    if e164 is None:
+        return False
+    number = phonenumbers.parse(e164)
+    if number.country_code == 33:
+        return str(number.national_number)[0] in "67"
+    kind = phonenumbers.number_type(number)
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+NOT_MOBILE_MESSAGE = _(
+    "Ce numéro n'est pas un numéro de portable : il ne peut pas recevoir de SMS. Saisissez un "
+    "portable (06 ou 07…) ou choisissez les rappels par e-mail."
+)
+
+
 INVALID_MESSAGE = _(
     "Ce numéro n'est pas lisible : saisissez un numéro français (06 12 34 56 78, +33 6 12 34 56 78, "
     "0692 12 34 56 pour La Réunion…) ou un numéro étranger avec son indicatif (+32 470 12 34 56)."

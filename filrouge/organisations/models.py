@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from filrouge.core.phones import PhoneNumberField
 from filrouge.organisations.validators import validate_postal_code, validate_siret
 
 
@@ -42,6 +43,24 @@ DEFAULT_RETENTION_YEARS = 5
 MIN_RETENTION_YEARS, MAX_RETENTION_YEARS = 1, 30
 
 
+class TimeZone(models.TextChoices):
+    """Where a service works: metropolitan France and the overseas departments and collectivities
+    (appointments, reminders and quiet hours are in the service's own time)."""
+
+    PARIS = "Europe/Paris", _("France métropolitaine (Paris)")
+    GUADELOUPE = "America/Guadeloupe", _("Guadeloupe")
+    MARTINIQUE = "America/Martinique", _("Martinique")
+    GUYANE = "America/Cayenne", _("Guyane")
+    REUNION = "Indian/Reunion", _("La Réunion")
+    MAYOTTE = "Indian/Mayotte", _("Mayotte")
+    SAINT_PIERRE = "America/Miquelon", _("Saint-Pierre-et-Miquelon")
+    SAINT_MARTIN = "America/Marigot", _("Saint-Martin")
+    SAINT_BARTHELEMY = "America/St_Barthelemy", _("Saint-Barthélemy")
+    NEW_CALEDONIA = "Pacific/Noumea", _("Nouvelle-Calédonie")
+    TAHITI = "Pacific/Tahiti", _("Polynésie française (Tahiti)")
+    WALLIS = "Pacific/Wallis", _("Wallis-et-Futuna")
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -57,6 +76,11 @@ class Service(models.Model):
     postal_code = models.CharField(
         _("code postal"), max_length=5, blank=True, validators=[validate_postal_code]
     )
+    time_zone = models.CharField(
+        _("fuseau horaire"), max_length=40, choices=TimeZone.choices, default=TimeZone.PARIS
+    )
+    # Given in the reminders sent to the people supported ("to say you can't come, call …").
+    phone = PhoneNumberField(_("téléphone du service"))
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     retention_years = models.PositiveSmallIntegerField(
         _("durée de conservation après la sortie (années)"),

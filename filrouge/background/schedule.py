@@ -1,0 +1,25 @@
+"""The periodic jobs: what runs when, in one place. The worker (`filrouge worker`) enqueues each
+job once per slot, whatever the number of workers (`background.models.ScheduledRun`)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str  # stable: the key of its slots in the database
+    cron: str  # minute hour day-of-month month day-of-week, in `time_zone`
+    task: str  # dotted path of a `django.tasks` task taking no argument
+    time_zone: str = "Europe/Paris"
+
+
+SCHEDULE = (
+    # Reminders and notices to the people supported, when due (quiet hours handled by the task).
+    Periodic("reminders", "*/5 * * * *", "filrouge.notifications.tasks.send_due_reminders"),
+    # The staff's daily digests: each service's own 7:30 on working days, so a few times an hour.
+    Periodic("staff_digests", "*/15 * * * *", "filrouge.notifications.tasks.send_staff_digests"),
+    # The nightly jobs, once each organisation's work is done.
+    Periodic("retention", "30 2 * * *", "filrouge.privacy.tasks.run_retention"),
+    Periodic("audit_purge", "0 3 * * *", "filrouge.audit.tasks.purge_audit"),
+    Periodic("audit_verify", "30 3 * * *", "filrouge.audit.tasks.verify_audit"),
+    Periodic("prune_tasks", "0 4 * * *", "filrouge.background.tasks.prune_finished_tasks"),
+)
