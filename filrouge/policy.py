@@ -697,3 +697,30 @@ def scoped_improvement_actions(
 
     queryset = ImprovementAction.objects.all() if queryset is None else queryset
     return queryset.filter(review__service__in=scoped_services(user, action))
+
+
+# --- Report files prepared in the background -----------------------------------------------------
+
+
+def scoped_report_files(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The report files prepared for the user (`reports.models.ReportFile`): theirs alone, since
+    a file is the report as its requester saw it (with names or not, over the services they see)."""
+    from filrouge.reports.models import ReportFile
+
+    queryset = ReportFile.objects.all() if queryset is None else queryset
+    g = grants(user)
+    if g.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(requested_by_id=user.pk, organisation_id=g.organisation_id)
+
+
+def may_see_report_file(user, report_file) -> bool:
+    """Their own file, while they still see the figures of every service of its scope, and one
+    with names only while they may still see names there."""
+    if not scoped_report_files(user).filter(pk=report_file.pk).exists():
+        return False
+    ids = set(report_file.service_ids)
+    services = list(scoped_services(user, Action.VIEW_FIGURES).filter(pk__in=ids))
+    if not ids or len(services) != len(ids):
+        return False
+    return report_file.without_names or not figures_without_names(user, services)

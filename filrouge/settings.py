@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, for the project's own widgets (FORM_RENDERER below)
     "django_tasks_db",  # the background tasks' table (TASKS below)
+    "filrouge.background",  # the worker, the periodic jobs and the retries of the tasks above
     "filrouge.core",
     "filrouge.organisations",
     "filrouge.accounts",
@@ -230,6 +231,9 @@ ENCRYPTION_KEY_FILE_CREATE = env_bool("FILROUGE_CREATE_KEY_FILE", not HTTPS)
 TWO_FACTOR_REQUIRED = env_bool("FILROUGE_REQUIRE_2FA", True)
 # Access entries of the audit trail are purged after this many days (`filrouge audit purge`).
 AUDIT_ACCESS_RETENTION_DAYS = env_int("FILROUGE_AUDIT_ACCESS_DAYS", 365)
+# The tables' owner's DATABASE_URL, for the worker's scheduled purge only (filrouge.audit.tasks);
+# empty: the purge runs with the worker's own role, which a hardened install refuses.
+AUDIT_PURGE_DATABASE_URL = os.environ.get("FILROUGE_AUDIT_PURGE_DATABASE_URL", "")
 # The audit chains are sealed with HMAC keys kept outside the database (filrouge.audit.keys): the
 # first seals, every one verifies. A local installation creates its key file on first use.
 AUDIT_KEYS = env_list("FILROUGE_AUDIT_KEYS", [])
@@ -248,6 +252,9 @@ MAX_UPLOAD_MB = int(os.environ.get("FILROUGE_MAX_UPLOAD_MB", "10"))
 # An accepted upload (the file and the form around it) stays in memory until it is stored
 # encrypted: never in clear in the system's temporary directory, where a killed worker leaves it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+# An activity report's PDF or workbook over more pathways than this is prepared by the worker and
+# offered on its own page (filrouge.reports.files; the figure comes from a measurement there).
+REPORT_BACKGROUND_THRESHOLD = env_int("FILROUGE_REPORT_BACKGROUND_THRESHOLD", 1000)
 STATICFILES_DIRS = [BASE_DIR / "filrouge" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -260,7 +267,7 @@ STORAGES = {
     },
 }
 
-# Email: the console in development and demo; SMTP when EMAIL_HOST is given.
+# Email: SMTP when EMAIL_HOST is given; otherwise one file per email in EMAIL_FILE_PATH (the demo's).
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -276,9 +283,28 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "filrouge.notifications.mail.MessageFileBackend",
+            "OPTIONS": {"file_path": Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "emails"))},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "filrouge <ne-pas-repondre@filrouge.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS (filrouge.notifications.sms): "file" (one file per SMS in SMS_FILE_PATH, the demo's), "console",
+# "brevo" (with BREVO_API_KEY or BREVO_API_KEY_FILE, and SMS_SENDER) or a backend's dotted path.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+SMS_SENDER = os.environ.get("SMS_SENDER", "filrouge")
+BREVO_API_URL = os.environ.get("BREVO_API_URL", "https://api.brevo.com/v3/transactionalSMS/send")
+BREVO_API_KEY = os.environ.get("BREVO_API_KEY", "")
+BREVO_API_KEY_FILE = os.environ.get("BREVO_API_KEY_FILE", "")
+# A reminder claimed by a worker this many seconds ago without being recorded as sent belongs to a
+# worker that stopped: resent if its backend is idempotent, else "to check" (notifications.delivery).
+REMINDER_CLAIM_TIMEOUT = env_int("FILROUGE_REMINDER_CLAIM_TIMEOUT", 300)
+# The site's address, for the links of emails a background task sends with no request at hand
+# (the staff's daily digest).
+BASE_URL = os.environ.get("FILROUGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

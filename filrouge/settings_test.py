@@ -33,3 +33,5 @@ TWO_FACTOR_REQUIRED = False
 # Tasks run at once, inside the enqueuing call, so tests read their emails in mail.outbox; the
 # tests of the queue itself (tests/accounts/test_emails.py) put the database backend back.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# SMS of a test run (the "file" backend) go to a throwaway directory, never to the demo's var/.
+SMS_FILE_PATH = Path(tempfile.mkdtemp(prefix="filrouge-test-sms-"))

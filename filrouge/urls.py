@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("filrouge.workshops.urls")),
     path("", include("filrouge.documents.urls")),
     path("", include("filrouge.consents.urls")),
+    path("", include("filrouge.notifications.urls")),
     path("", include("filrouge.employers.urls")),
     path("", include("filrouge.matching.urls")),
     path("", include("filrouge.placements.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("filrouge.fidelity.urls")),
     path("", include("filrouge.privacy.urls")),
     path("", include("filrouge.audit.urls")),
+    path("", include("filrouge.background.urls")),
     # The language switch works before login too (the login page has it).
     path("langue/", login_not_required(set_language), name="set_language"),
 ]

@@ -44,11 +44,15 @@ def send_later(kind: str, user_id: int | None, base_url: str) -> None:
     address that has no account), the task runs and sends nothing."""
     if kind not in BUILDERS:
         raise ValueError(f"unknown email kind: {kind}")
-    send_account_email.enqueue(kind, user_id, base_url)
+    # The account's organisation, so that a failure shows on its administrators' page of tasks.
+    organisation_id = User.objects.filter(pk=user_id).values_list("organisation_id", flat=True).first()
+    send_account_email.enqueue(kind, user_id, base_url, organisation_id=organisation_id)
 
 
 @task
-def send_account_email(kind: str, user_id: int | None, base_url: str) -> bool:
+def send_account_email(
+    kind: str, user_id: int | None, base_url: str, organisation_id: int | None = None
+) -> bool:
     """Builds and sends one email; returns whether one was sent."""
     user = User.objects.select_related("organisation").filter(pk=user_id).first() if user_id else None
     if user is None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filrouge.accounts import emails, throttle
 from filrouge.accounts.models import User
+from filrouge.core.phones import UnreadablePhoneMixin
 from filrouge.organisations.models import Role, Service
 from filrouge.pathways.caseload import TARGET_PER_FULL_TIME_COACH
 
@@ -212,7 +213,34 @@ class InviteForm(RoleForm):
         return email
 
 
-class ProfileForm(forms.ModelForm):
+PHONE_HELP = _(
+    "Votre numéro professionnel, donné aux personnes accompagnées dans leurs rappels de rendez-vous. "
+    "Jamais un numéro personnel."
+)
+
+
+class ProfileForm(UnreadablePhoneMixin, forms.ModelForm):
+    """The account's own page: the name, the professional phone and the daily digest (the
+    digest is the person's own choice: no other form changes it)."""
+
     class Meta:
         model = User
-        fields = ["full_name"]
+        fields = ["full_name", "phone", "daily_digest"]
+        labels = {"daily_digest": _("Recevoir chaque jour ouvré à 7 h 30 un résumé par e-mail")}
+        help_texts = {
+            "phone": PHONE_HELP,
+            "daily_digest": _(
+                "Le nombre d'actions en retard ou du jour, d'immersions et de contrats qui se "
+                "terminent dans les 7 jours et d'alertes de votre file active, avec des liens : "
+                "aucun nom de famille, aucun contenu d'accompagnement."
+            ),
+        }
+
+
+class AccountPhoneForm(UnreadablePhoneMixin, forms.ModelForm):
+    """What the organisation's administrator changes on an account besides its roles."""
+
+    class Meta:
+        model = User
+        fields = ["phone"]
+        help_texts = {"phone": PHONE_HELP}

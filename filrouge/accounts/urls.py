@@ -42,6 +42,7 @@ urlpatterns = [
         views.admin_revoke_role,
         name="admin_revoke_role",
     ),
+    path("administration/comptes/<id:pk>/telephone/", views.admin_phone, name="admin_phone"),
     path("administration/comptes/<id:pk>/desactiver/", views.admin_deactivate, name="admin_deactivate"),
     path("administration/comptes/<id:pk>/reactiver/", views.admin_reactivate, name="admin_reactivate"),
     path("administration/comptes/<id:pk>/debloquer/", views.admin_unlock, name="admin_unlock"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from filrouge import policy
 from filrouge.accounts import domain, sessions, sign_in_links, throttle, two_factor
 from filrouge.accounts.forms import (
+    AccountPhoneForm,
     CodeForm,
     EnrolmentForm,
     InviteForm,
@@ -297,8 +298,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def profile(request):
-    # The account page changes only the name: the email is the login and no page changes it
-    # once the invitation is sent, so nothing here asks for a re-authentication.
+    # The account page changes the name, the professional phone and the daily digest: the email
+    # is the login and no page changes it once the invitation is sent, so nothing here asks for a
+    # re-authentication. Only the signed-in account's own row: no id comes from the request.
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -464,6 +466,19 @@ def admin_detail(request, pk):
             "has_second_factor": two_factor.has_device(account),
         },
     )
+
+
+def admin_phone(request, pk):
+    """The account's professional phone, given in the reminders of the people it follows (the
+    daily digest stays the person's own choice: not here)."""
+    account = managed_account(request, pk)
+    form = AccountPhoneForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        # This one column: the account's other columns may change meanwhile (a sign-in, a lockout).
+        form.save(commit=False).save(update_fields=["phone"])
+        messages.success(request, _("Le téléphone professionnel est enregistré."))
+        return redirect("accounts:admin_detail", pk=account.pk)
+    return render(request, "accounts/admin/phone.html", {"account": account, "form": form})
 
 
 def confirm_or_do(request, template: str, context: dict, action, success: str):

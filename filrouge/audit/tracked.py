@@ -51,6 +51,7 @@ def declare_models() -> None:
     # Built beside the audit trail: followed when they exist.
     track("consents.Consent", person="person")
     track("consents.Disclosure", person="person")
+    track("notifications.ReminderPreference", person="person")
 
 
 PERSON_PAGES = [
@@ -66,6 +67,8 @@ PERSON_PAGES = [
     "journal:person_journal",
     "documents:person_documents",
     "documents:upload",
+    "notifications:person_reminders",
+    "notifications:record_choice",
 ]
 PATHWAY_PAGES = [
     "pathways:edit",

@@ -14,12 +14,19 @@ class Periodic:
 
 SCHEDULE = (
     # Reminders and notices to the people supported, when due (quiet hours handled by the task).
-    Periodic("reminders", "*/5 * * * *", "filrouge.notifications.tasks.send_due_reminders"),
+    # Every minute: a booking made after the reminder's moment, a move or a cancellation sends "at once".
+    Periodic("reminders", "* * * * *", "filrouge.notifications.tasks.send_due_reminders"),
     # The staff's daily digests: each service's own 7:30 on working days, so a few times an hour.
-    Periodic("staff_digests", "*/15 * * * *", "filrouge.notifications.tasks.send_staff_digests"),
+    Periodic("staff_digests", "*/15 * * * *", "filrouge.notifications.digest.send_staff_digests"),
     # The nightly jobs, once each organisation's work is done.
     Periodic("retention", "30 2 * * *", "filrouge.privacy.tasks.run_retention"),
     Periodic("audit_purge", "0 3 * * *", "filrouge.audit.tasks.purge_audit"),
     Periodic("audit_verify", "30 3 * * *", "filrouge.audit.tasks.verify_audit"),
+    # Prepared report files are kept 7 days (filrouge.reports.models.ReportFile).
+    Periodic("report_files", "15 4 * * *", "filrouge.reports.tasks.remove_expired_report_files"),
     Periodic("prune_tasks", "0 4 * * *", "filrouge.background.tasks.prune_finished_tasks"),
+    # The heads published outside the database every day, whatever the verification finds.
+    Periodic("audit_publish", "45 2 * * *", "filrouge.audit.tasks.publish_audit_heads"),
+    # Files of uploads never saved, or of documents gone: every hour, as they are an hour old.
+    Periodic("files_sweep", "5 * * * *", "filrouge.documents.tasks.sweep_files"),
 )

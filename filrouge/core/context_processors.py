@@ -20,6 +20,7 @@ LINK_LABELS = {
     "fidelity:index": _("Fidélité IPS"),
     "accounts:admin_list": _("Comptes"),
     "organisations:admin_services": _("Organisation et services"),
+    "background:failed_tasks": _("Tâches en arrière-plan"),
     "audit:home": _("Journal des accès"),
     "privacy:access_requests": _("Demandes d'accès"),
 }

@@ -45,6 +45,7 @@ def navigation_links(user) -> list[tuple[str, str]]:
         links.append("accounts:admin_list")
     if policy.can(user, policy.Action.MANAGE_ORGANISATION):
         links.append("organisations:admin_services")
+        links.append("background:failed_tasks")
     if policy.can(user, policy.Action.VIEW_AUDIT):
         links.append("audit:home")
     if policy.can(user, policy.Action.ANSWER_ACCESS_REQUESTS):

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from filrouge import policy
+from filrouge.background import health
 from filrouge.core import worklist
 from filrouge.core.navigation import home_url
 from filrouge.core.pagination import wants_fragment
@@ -30,14 +31,28 @@ from filrouge.pathways.views import caseload_page
 @require_GET
 @transaction.non_atomic_requests  # the check must run even when no transaction can begin
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    """For load balancers and monitoring: 200 when the database answers, 503 when not; "degraded"
+    (still 200: the pages work) when no background worker was seen for 10 minutes, so emails and
+    reminders wait. Two small queries."""
+    no_worker = {"last_seen": None, "seconds_ago": None}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "error", "database": "unreachable", "worker": no_worker}, status=503)
+    try:
+        seen = health.last_seen()
+    except DatabaseError:  # the worker's table not migrated yet: no worker can have run
+        seen = None
+    now = timezone.now()
+    worker = (
+        {"last_seen": seen.isoformat(), "seconds_ago": int((now - seen).total_seconds())}
+        if seen
+        else no_worker
+    )
+    status = "ok" if health.is_alive(seen, now) else "degraded"
+    return JsonResponse({"status": status, "database": "ok", "worker": worker})
 
 
 def team_members():

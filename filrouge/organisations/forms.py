@@ -37,9 +37,16 @@ class OrganisationForm(forms.ModelForm):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["name", "programme_type", "postal_code", "city", "retention_years"]
+        fields = ["name", "programme_type", "postal_code", "city", "phone", "time_zone", "retention_years"]
         widgets = {
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"})
+        }
+        help_texts = {
+            "phone": _(
+                "Donné dans les rappels de rendez-vous envoyés aux personnes accompagnées, pour "
+                "prévenir d'une absence. Un numéro du service, jamais un numéro personnel."
+            ),
+            "time_zone": _("Les rendez-vous et leurs rappels sont à l'heure de ce fuseau."),
         }
 
     def __init__(self, *args, organisation, **kwargs):
@@ -47,10 +54,15 @@ class ServiceForm(forms.ModelForm):
         self.instance.organisation = organisation
         # Left empty, the retention period stays what it was (5 years for a new service).
         self.fields["retention_years"].required = False
+        # Left out, the time zone stays what it was (metropolitan France for a new service).
+        self.fields["time_zone"].required = False
 
     def clean_retention_years(self):
         years = self.cleaned_data["retention_years"]
         return self.instance.retention_years if years is None else years
+
+    def clean_time_zone(self):
+        return self.cleaned_data["time_zone"] or self.instance.time_zone
 
     def clean_name(self):
         # The unique constraint names the organisation, which is not a field of this form:

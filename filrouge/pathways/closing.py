@@ -279,6 +279,10 @@ def close(
 ) -> list[OpenItem]:
     """Applies the choice made for each open thing (its default when none is given), then records
     the exit: all or nothing. Returns the items, for the page to say what was done."""
+    # The pathway's row is locked first: an exit sent twice, or a registration of the person at
+    # the same moment (`workshops.register` locks it too), waits for this one, then reads it.
+    if not Enrolment.objects.select_for_update().only("pk", "exit_date").get(pk=enrolment.pk).is_current:
+        raise ValidationError(_("Ce parcours est déjà terminé."))
     items = open_items(enrolment, on, by)
     for item in items:
         choice = choices.get(item.key, item.default)

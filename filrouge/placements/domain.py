@@ -97,6 +97,27 @@ def not_in_future(errors: Errors, field: str, value: date | None, message: str) 
         errors.add(field, message)
 
 
+def check_dated(
+    errors: Errors,
+    field: str,
+    value: date | None,
+    *,
+    missing: str,
+    future: str,
+    earliest: date,
+    too_early: str,
+) -> bool:
+    """A required date, not in the future nor before `earliest` (`too_early` names it as
+    %(day)s). Returns whether there was a date, for the checks that follow."""
+    if value is None:
+        errors.add(field, missing)
+        return False
+    not_in_future(errors, field, value, future)
+    if value < earliest:
+        errors.add(field, too_early % {"day": long_day(earliest)})
+    return True
+
+
 def check_details(enrolment, kind, fields: dict, errors: Errors, current: Placement | None = None) -> None:
     """The rules on a placement's details, for a new one or a correction of `current`."""
     company, tutor, opening = fields.get("company"), fields.get("tutor"), fields.get("opening")
@@ -638,18 +659,15 @@ def renew_job(
     check_ongoing(placement, errors)
     if not errors.by_field and not may_renew_job(placement):
         errors.add(None, _("Seul un emploi en cours avec une fin prévue se renouvelle."))
-    if decided_on is None:
-        errors.add("decided_on", _("Indiquez la date du renouvellement."))
-    else:
-        not_in_future(
-            errors, "decided_on", decided_on, _("La date du renouvellement ne peut pas être dans le futur.")
-        )
-        if decided_on < placement.started_on:
-            errors.add(
-                "decided_on",
-                _("Le renouvellement ne peut pas précéder le début de l'emploi (%(day)s).")
-                % {"day": long_day(placement.started_on)},
-            )
+    check_dated(
+        errors,
+        "decided_on",
+        decided_on,
+        missing=_("Indiquez la date du renouvellement."),
+        future=_("La date du renouvellement ne peut pas être dans le futur."),
+        earliest=placement.started_on,
+        too_early=_("Le renouvellement ne peut pas précéder le début de l'emploi (%(day)s)."),
+    )
     current = placement.planned_end_on
     if new_end_on is None:
         errors.add("new_end_on", _("Indiquez la nouvelle fin prévue."))
@@ -740,24 +758,21 @@ def add_review(adjustment, by, *, reviewed_on: date, outcome, comment: str = "")
         errors.add(None, ANONYMISED_RECORD)
     if outcome not in ReviewOutcome.values:
         errors.add("outcome", _("Choisissez le constat."))
-    if reviewed_on is None:
-        errors.add("reviewed_on", _("Indiquez la date du point."))
-    else:
-        not_in_future(
-            errors, "reviewed_on", reviewed_on, _("La date du point ne peut pas être dans le futur.")
+    dated = check_dated(
+        errors,
+        "reviewed_on",
+        reviewed_on,
+        missing=_("Indiquez la date du point."),
+        future=_("La date du point ne peut pas être dans le futur."),
+        earliest=adjustment.agreed_on,
+        too_early=_("Le point ne peut pas précéder la décision de l'aménagement (%(day)s)."),
+    )
+    if dated and placement.ended_on is not None and reviewed_on > placement.ended_on:
+        errors.add(
+            "reviewed_on",
+            _("L'expérience s'est terminée le %(day)s : le point ne peut pas la suivre.")
+            % {"day": long_day(placement.ended_on)},
         )
-        if reviewed_on < adjustment.agreed_on:
-            errors.add(
-                "reviewed_on",
-                _("Le point ne peut pas précéder la décision de l'aménagement (%(day)s).")
-                % {"day": long_day(adjustment.agreed_on)},
-            )
-        if placement.ended_on is not None and reviewed_on > placement.ended_on:
-            errors.add(
-                "reviewed_on",
-                _("L'expérience s'est terminée le %(day)s : le point ne peut pas la suivre.")
-                % {"day": long_day(placement.ended_on)},
-            )
     errors.raise_any()
     return AdjustmentReview.objects.create(
         organisation_id=adjustment.organisation_id,

@@ -30,6 +30,7 @@ from filrouge.employers.models import EmployerContact
 from filrouge.followalong.models import SupportContact
 from filrouge.journal.models import Meeting, Note
 from filrouge.matching.models import Proposal
+from filrouge.notifications.models import MessageStatus, OutboundMessage, ReminderPreference
 from filrouge.pathways.domain import today
 from filrouge.pathways.models import Enrolment, EntrySituation, Phase, PhaseChange, Renewal, Suspension
 from filrouge.people.models import Person, PersonContact
@@ -189,6 +190,13 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     PersonContact.objects.filter(person=person).delete()
     anonymise_consents(person)
 
+    # Reminders: the choices are contact details, gone; the messages keep their kind, date and
+    # status, without their recipient nor their text, and nothing more leaves.
+    ReminderPreference.objects.filter(person=person).delete()
+    messages = OutboundMessage.objects.filter(person=person)
+    messages.filter(status=MessageStatus.PENDING).update(status=MessageStatus.SKIPPED)
+    messages.update(recipient="", body="")
+
     # Right-of-access requests stay (received, answered), without how they came nor the reviews' words.
     AccessRequest.objects.filter(person=person).update(requested_by="", extension_reason="")
     WritingReview.objects.filter(request__person=person).update(explanation="", withheld_passages="")
@@ -288,14 +296,17 @@ def erase(person, by) -> None:
 # --- Retention -------------------------------------------------------------------------------------
 
 
-def retention_due(on: date | None = None) -> list[Person]:
+def retention_due(on: date | None = None, organisation_id: int | None = None) -> list[Person]:
     """The people to anonymise on `on` (today): every pathway ended, and the latest exit older
-    than the longest retention period of the services involved."""
+    than the longest retention period of the services involved; of one organisation, or all."""
     on = on or today()
     ongoing = Enrolment.objects.filter(person=OuterRef("pk"), exit_date__isnull=True)
     asking = unanswered_access_requests(OuterRef("pk"))
+    people = Person.objects.all()
+    if organisation_id is not None:
+        people = people.filter(organisation_id=organisation_id)
     people = (
-        Person.objects.filter(anonymised_at__isnull=True)
+        people.filter(anonymised_at__isnull=True)
         .exclude(Exists(ongoing))
         .exclude(Exists(asking))  # anonymised at the first run after the answer
         .annotate(last_exit=Max("enrolments__exit_date"), longest=Max("enrolments__service__retention_years"))
@@ -305,9 +316,12 @@ def retention_due(on: date | None = None) -> list[Person]:
     return [p for p in people if p.last_exit < add_months(on, -12 * p.longest)]
 
 
-def run_retention(*, dry_run: bool = False, on: date | None = None) -> int:
-    """Anonymises the records past their retention period; returns how many (or would be)."""
-    due = retention_due(on)
+def run_retention(
+    *, dry_run: bool = False, on: date | None = None, organisation_id: int | None = None
+) -> int:
+    """Anonymises the records past their retention period (`filrouge retention run`, and the
+    scheduled task per organisation); returns how many (or would be)."""
+    due = retention_due(on, organisation_id)
     if dry_run:
         return len(due)
     for person in due:

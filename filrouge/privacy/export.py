@@ -641,6 +641,32 @@ def export_data(person, user, scope: ReaderScope | None = None) -> dict:
                 .select_related("company", "coach")
                 .order_by("contacted_on", "pk")
             ],
+            "reminder_choices": [
+                {
+                    "channels": choice(p, "channels"),
+                    "phone": p.phone,
+                    "email": p.email,
+                    "language": choice(p, "language"),
+                    "recorded_at": iso(p.recorded_at),
+                    "recorded_by": user_name(p.recorded_by),
+                    "by_person": p.by_person,
+                }
+                for p in person.reminder_preferences.select_related("recorded_by").order_by(
+                    "recorded_at", "pk"
+                )
+            ],
+            "messages": [
+                {
+                    "kind": choice(m, "kind"),
+                    "channel": choice(m, "channel"),
+                    "appointment": iso(m.starts_at),
+                    "recipient": m.recipient,
+                    "status": choice(m, "status"),
+                    "sent_at": iso(m.sent_at),
+                    "text": m.body,
+                }
+                for m in person.outbound_messages.order_by("created_at", "pk")
+            ],
             "record_accesses": access_log(person),
             **scope.answering(),
         }

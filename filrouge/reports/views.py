@@ -7,20 +7,27 @@ them is `Action.VIEW_FIGURES` on every service of the scope, without names when
 is recorded in the audit trail as an export, once the response is ready.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from filrouge import policy
 from filrouge.audit.api import record_after_response
 from filrouge.audit.models import Kind
-from filrouge.documents.pdf import render_pdf
-from filrouge.outcomes import measures, periods
+from filrouge.core.crypto import DecryptionError
+from filrouge.core.pagination import wants_fragment
+from filrouge.outcomes import periods
 from filrouge.pathways.domain import today
-from filrouge.reports import activity, csv_files, lists, workbook
+from filrouge.reports import activity, csv_files, files, lists
 from filrouge.reports.forms import ActivityForm, ExportForm
+from filrouge.reports.models import CONTENT_TYPES, ReportFile, ReportStatus
+from filrouge.reports.tasks import build_report_file
+
+logger = logging.getLogger(__name__)
 
 FIGURES, EXPORT = policy.Action.VIEW_FIGURES, policy.Action.EXPORT_LISTS
 SCOPE_FIELDS = ("service", "programme", "periode", "du", "au")
@@ -71,16 +78,7 @@ def chosen_scope(request, services, always_bound=False) -> ActivityForm:
 
 def report_of(request, form) -> activity.Report | None:
     """The report the chooser asks for (None until it is valid), in the active language."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    chosen, period = form.cleaned_data["services"], form.cleaned_data["period"]
-    return activity.build(
-        measures.summary(measures.Scope.of(chosen, period)),
-        period=period,
-        scope_label=form.cleaned_data["scope_label"],
-        services=[service.name for service in chosen],
-        hide=policy.figures_without_names(request.user, chosen),
-    )
+    return files.report_for(request.user, form)
 
 
 def activity_page(request):
@@ -98,6 +96,11 @@ def activity_file(request, produce):
     form = chosen_scope(request, figure_services_of(request.user), always_bound=True)
     if not form.is_valid():
         return render(request, "reports/activity.html", page_context(request, form, None), status=400)
+    kind = files.KIND_OF_VIEW[request.resolver_match.view_name]
+    if files.is_large(form):
+        # Too long for a request: prepared by the worker, offered on its own page.
+        report_file = files.request_file(request.user, form, kind)
+        return redirect("reports:report_file", pk=report_file.pk)
     with translation.override("fr"):
         form.full_clean()  # the scope's label, read again in French
         response = produce(request, form, report_of(request, form))
@@ -112,17 +115,7 @@ def activity_file(request, produce):
     return response
 
 
-def scope_detail(form) -> str:
-    """What the audit says of a report's scope: ids and codes, never a name."""
-    data = form.cleaned_data
-    chosen = f"programme={data['programme']}" if data.get("programme") else f"service={data['service'].pk}"
-    return f"{chosen} periode={data['period'].key}"
-
-
-def file_name(form, report, extension: str) -> str:
-    data = form.cleaned_data
-    scope = data["programme"] or f"service-{data['service'].pk}"
-    return f"rapport-activite-{scope}-{report.period.key}.{extension}"
+scope_detail, file_name = files.scope_detail, files.file_name
 
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -133,25 +126,13 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
 
 
 def produce_pdf(request, form, report) -> HttpResponse:
-    context = {
-        "report": report,
-        "organisation": request.user.organisation,
-        "generated_at": timezone.localtime(),
-    }
-    return attachment(
-        render_pdf("reports/activity_pdf.html", context, request),
-        "application/pdf",
-        file_name(form, report, "pdf"),
-    )
+    content = files.pdf_content(request.user, report, request)
+    return attachment(content, CONTENT_TYPES["pdf"], file_name(form, "pdf"))
 
 
 def produce_xlsx(request, form, report) -> HttpResponse:
-    content = workbook.write(report, organisation=request.user.organisation.name, generated_at=timezone.now())
-    return attachment(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        file_name(form, report, "xlsx"),
-    )
+    content = files.xlsx_content(request.user, report)
+    return attachment(content, CONTENT_TYPES["xlsx"], file_name(form, "xlsx"))
 
 
 def activity_pdf(request):
@@ -206,3 +187,85 @@ def export_placements(request):
 
 def export_employer_contacts(request):
     return export_list(request, lists.EMPLOYER_CONTACTS.key)
+
+
+# --- The report files prepared in the background ---------------------------------------------
+
+
+def own_report_files(user):
+    """Expired files are never offered, even before the cleanup removes them."""
+    return policy.scoped_report_files(user, ReportFile.objects.live())
+
+
+def reachable_report_file(request, pk) -> ReportFile:
+    """A file the policy lets the user see (`policy.may_see_report_file`); otherwise not found."""
+    report_file = policy.get_or_404(own_report_files(request.user), pk=pk)
+    if not policy.may_see_report_file(request.user, report_file):
+        raise Http404
+    return report_file
+
+
+def report_file_page(request, pk):
+    """ "Votre rapport est en cours de préparation": the page htmx asks again every few seconds
+    while the file is pending (the status part alone), with a link to reload it without script."""
+    report_file = reachable_report_file(request, pk)
+    context = {"report_file": report_file, "statuses": ReportStatus}
+    if wants_fragment(request):
+        if report_file.status == ReportStatus.PENDING:
+            # Nothing changed: htmx swaps nothing, so the region announces nothing, and asks again.
+            return HttpResponse(status=204)
+        return render(request, "reports/_report_file_status.html", context)
+    return render(request, "reports/report_file.html", context)
+
+
+def report_file_download(request, pk):
+    report_file = reachable_report_file(request, pk)
+    if report_file.status != ReportStatus.READY or not report_file.file:
+        raise Http404
+    try:
+        handle = report_file.file.storage.open_clear(report_file.file.name)
+    except FileNotFoundError:
+        raise Http404 from None
+    except DecryptionError as error:
+        logger.error("Report file %s is not served: %s", report_file.pk, error)
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=report_file.filename, content_type=report_file.content_type
+    )
+    response["Content-Length"] = handle.size
+    response["Content-Language"] = "fr"
+    response["X-Content-Type-Options"] = "nosniff"
+    single = report_file.service_ids[0] if len(report_file.service_ids) == 1 else None
+    # As the direct download: the same kind of entry, the same detail, and the prepared file's id.
+    record_after_response(
+        kind=Kind.EXPORT,
+        organisation_id=report_file.organisation_id,
+        object_type="organisations.service" if single else "",
+        object_id=single,
+        detail=f"{report_file.audit_detail} fichier={report_file.pk}"[:200],
+    )
+    return response
+
+
+def report_file_retry(request, pk):
+    """After a failed build: the same file asked again (POST only)."""
+    report_file = reachable_report_file(request, pk)
+    if request.method != "POST":
+        return redirect("reports:report_file", pk=report_file.pk)
+    retried = ReportFile.objects.filter(pk=report_file.pk, status=ReportStatus.FAILED).update(
+        status=ReportStatus.PENDING
+    )
+    if retried:
+        build_report_file.enqueue(
+            report_file_id=str(report_file.pk), organisation_id=report_file.organisation_id
+        )
+    return redirect("reports:report_file", pk=report_file.pk)
+
+
+def report_file_list(request):
+    """ "Mes rapports préparés": the user's latest prepared files, with their status."""
+    figure_services_of(request.user)
+    report_files = own_report_files(request.user)[:20]
+    return render(
+        request, "reports/report_file_list.html", {"report_files": report_files, "statuses": ReportStatus}
+    )

@@ -36,6 +36,7 @@ from filrouge.seed.demo_casework import seed_casework
 from filrouge.seed.demo_employment import employment_summary, seed_employment
 from filrouge.seed.demo_fidelity import seed_fidelity
 from filrouge.seed.demo_people import demo_counts, seed_people
+from filrouge.seed.demo_reminders import record_messages_already_sent, seed_reminders
 from filrouge.workshops.built_in import load_built_in_types
 from filrouge.workshops.models import WorkshopType
 
@@ -132,6 +133,7 @@ def seed_demo() -> list[dict]:
         # job (see demo_people.Leaving), and must not be left waiting by a run that fails.
         with transaction.atomic():
             rows += seed_organisation(number, spec)
+    record_messages_already_sent()
     return rows
 
 
@@ -182,6 +184,7 @@ def seed_organisation(number: int, spec: dict) -> list[dict]:
     leaving = frozenset(pk for pk, plan in planned.items() if plan.leaving)
     seed_casework(services, seed=2026 + number, leaving=leaving)
     seed_employment(organisation, services, spec["domain"], seed=2026 + number, planned=planned)
+    seed_reminders(organisation, services, spec["domain"], seed=2026 + number)
     head = Membership.objects.filter(service=services[0], role=Role.HEAD_OF_SERVICE).first()
     if head is not None:
         seed_fidelity(services, head.user, seed=2026 + number)

@@ -293,7 +293,10 @@ def cancel_session(session, reason: str, by) -> WorkshopSession:
 @transaction.atomic
 def register(session, enrolment, by) -> Registration:
     """Registers the person if a place remains, else puts them on the waiting list."""
-    if not enrolment.is_current:
+    # The pathway's row is locked before the session's, as the exit does (`pathways.closing`): an
+    # exit under way is waited for and read, so an ended pathway takes no place.
+    pathway = type(enrolment).objects.select_for_update().only("pk", "exit_date").get(pk=enrolment.pk)
+    if not (enrolment.is_current and pathway.is_current):
         raise ValidationError(
             {"enrolment": _("Ce parcours est terminé : la personne ne peut plus s'inscrire.")}
         )

@@ -31,6 +31,16 @@ ROWS = [
     Row("accounts:sign_in_link", "POST", public=True),
     # Lifting an account's lockout: the administrators of its organisation.
     Row("accounts:admin_unlock", "POST", frozenset({"org_admin"}), kwargs=coach_account, ok=302),
+    # An account's professional phone: the administrators of its organisation.
+    Row("accounts:admin_phone", "GET", frozenset({"org_admin"}), kwargs=coach_account),
+    Row(
+        "accounts:admin_phone",
+        "POST",
+        frozenset({"org_admin"}),
+        kwargs=coach_account,
+        ok=302,
+        data={"phone": "04 72 00 00 00"},
+    ),
     # The session's countdown: a 401 for a script once signed out, never the login page.
     Row("accounts:session", "GET", LOGGED_IN, overrides={ANONYMOUS: 401}),
     Row("accounts:session", "POST", LOGGED_IN, overrides={ANONYMOUS: 401}),

@@ -15,11 +15,10 @@ from filrouge.journal.selectors import printable_writings, readable_meetings, re
 from filrouge.organisations.models import Role
 from tests.accounts.factories import staff
 from tests.journal.factories import MeetingFactory, NoteFactory
+from tests.journal.writings import NOT_THE_PROFESSION, SECRET, psychologist_writings
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "angoisses"  # a word only the psychologist's writings contain
-NOT_THE_PROFESSION = ["coach", "head_of_service", "social_worker", "educator", "director"]
 A1_TEAM = ["coach", "psychologist", "social_worker", "educator", "head_of_service", "director"]
 OUTSIDERS = ["other_service_coach", "other_org_coach", "org_admin", "funder_viewer", "other_org_admin"]
 
@@ -30,15 +29,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def writings(world):
-    psychologist = world.users["psychologist"]
-    return {
-        "note": NoteFactory(enrolment=world.enrolment, author=psychologist, restricted=True),
-        "meeting": MeetingFactory(
-            enrolment=world.enrolment,
-            restricted=True,
-            created_by=psychologist,
-            summary=f"Séance : {SECRET} au travail.",
-        ),
+    return psychologist_writings(world) | {
         "team_note": NoteFactory(
             enrolment=world.enrolment, author=world.users["coach"], text="Point d'équipe."
         ),

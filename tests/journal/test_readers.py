@@ -10,12 +10,10 @@ from django.utils import timezone
 from filrouge import policy
 from filrouge.journal.models import Confidentiality
 from filrouge.journal.selectors import confidentiality_choices, readers_text, withheld_writings
-from tests.journal.factories import MeetingFactory, NoteFactory
+from tests.journal.factories import NoteFactory
+from tests.journal.writings import NOT_THE_PROFESSION, SECRET, psychologist_writings
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "angoisses"
-NOT_THE_PROFESSION = ["coach", "head_of_service", "social_worker", "educator", "director"]
 
 
 def text(response) -> str:
@@ -24,17 +22,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def writings(world):
-    psychologist = world.users["psychologist"]
-    return {
-        "note": NoteFactory(enrolment=world.enrolment, author=psychologist, restricted=True),
-        "meeting": MeetingFactory(
-            enrolment=world.enrolment,
-            restricted=True,
-            created_by=psychologist,
-            summary=f"Séance : {SECRET} au travail.",
-            starts_at=timezone.now() - timezone.timedelta(days=3),
-        ),
-    }
+    return psychologist_writings(world, starts_at=timezone.now() - timezone.timedelta(days=3))
 
 
 def test_the_readers_are_the_policys_rule_read_the_other_way(world, writings):

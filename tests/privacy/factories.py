@@ -8,6 +8,13 @@ from filrouge.employers.models import EmployerContact, EmployerContactKind
 from filrouge.followalong.models import Party, SupportContact, SupportKind, SupportPlace
 from filrouge.journal.models import Attendance, MeetingKind
 from filrouge.matching.models import Answer, Proposal
+from filrouge.notifications.models import (
+    Channel,
+    MessageKind,
+    MessageStatus,
+    OutboundMessage,
+    ReminderPreference,
+)
 from filrouge.pathways import domain
 from filrouge.pathways.models import ExitOutcome, Phase
 from filrouge.placements.models import (
@@ -43,6 +50,36 @@ class Record:
     psychologist_note: object
     psychologist_meeting: object
     files: list
+
+
+REMINDER_TEXT = "Rendez-vous jeudi à 10 h au 12 rue des Tanneurs avec Léa."
+
+
+def reminders(world, person, enrolment, coach, starts_at) -> None:
+    """Her choice of reminders, changed once, and a reminder sent by SMS."""
+    ReminderPreference.objects.create(
+        organisation=person.organisation,
+        person=person,
+        channels="email",
+        email="melodie.carpentier@exemple.example",
+        recorded_by=coach,
+        recorded_at=starts_at - timedelta(days=60),
+    )
+    ReminderPreference.objects.create(
+        organisation=person.organisation,
+        person=person,
+        channels="both",
+        phone="0639981234",
+        email="melodie.rappels@exemple.example",
+        recorded_by=coach,
+        recorded_at=starts_at - timedelta(days=30),
+    )
+    OutboundMessage.objects.create(
+        organisation=person.organisation, person=person, service=enrolment.service, key=f"test:{person.pk}",
+        kind=MessageKind.REMINDER, channel=Channel.SMS, starts_at=starts_at, recipient="+33639981234",
+        body=REMINDER_TEXT, due_at=starts_at - timedelta(days=2), status=MessageStatus.SENT,
+        sent_at=starts_at - timedelta(days=2),
+    )  # fmt: skip
 
 
 def rich_record(world, *, exited=True, days_ago=400) -> Record:
@@ -141,6 +178,7 @@ def rich_record(world, *, exited=True, days_ago=400) -> Record:
     RegistrationFactory(session=session, enrolment=enrolment, attendance=WorkshopAttendance.PRESENT)
 
     employment(world, person, enrolment, coach, days_ago)
+    reminders(world, person, enrolment, coach, at(-(days_ago - 30)))
 
     files = [
         attachment(person, by=coach, title="CV de Mélodie Carpentier"),

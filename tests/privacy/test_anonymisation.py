@@ -19,7 +19,7 @@ from filrouge.privacy import domain
 from filrouge.privacy.export import export_data
 from tests.accounts.helpers import recently_authenticated
 from tests.pathways.factories import enrol
-from tests.privacy.factories import SECRET_NOTE, rich_record
+from tests.privacy.factories import REMINDER_TEXT, SECRET_NOTE, rich_record
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,10 @@ def test_anonymising_removes_names_contacts_free_text_and_files(world, django_ca
         "Ponctuelle",
         "nuit",
         "Boulangerie Martin",
+        "melodie.rappels",
+        "0639981234",
+        "+33639981234",
+        REMINDER_TEXT,
         "Renvoyée",
         "Tain",
         "Permis suspendu",
@@ -263,3 +267,21 @@ def test_a_head_of_one_of_two_services_cannot_anonymise(world, client):
 
     recently_authenticated(client, world.users["director"])
     assert client.post(reverse("privacy:anonymise", args=[record.person.pk])).status_code == 302
+
+
+def test_anonymising_forgets_the_reminder_choices_and_the_messages_words(world):
+    record = rich_record(world, exited=True)
+    person = record.person
+    pending = person.outbound_messages.first()
+    pending.pk = None
+    pending.key, pending.status, pending.sent_at = "test:pending", "pending", None
+    pending.save()
+
+    domain.anonymise(person, world.users["head_of_service"])
+
+    assert not person.reminder_preferences.exists()  # contact details: gone
+    # The messages stay counted (kind, date, status), without recipient nor text, and none leaves.
+    assert sorted(person.outbound_messages.values_list("kind", "status", "recipient", "body")) == [
+        ("reminder", "sent", "", ""),
+        ("reminder", "skipped", "", ""),
+    ]

@@ -26,6 +26,15 @@ def test_the_export_holds_every_part_of_the_record(world):
     record = rich_record(world)
     data = export_data(record.person, world.users["head_of_service"])
 
+    assert [(c["channels"]["code"], c["email"]) for c in data["reminder_choices"]] == [
+        ("email", "melodie.carpentier@exemple.example"),
+        ("both", "melodie.rappels@exemple.example"),
+    ]
+    [message] = data["messages"]
+    assert (message["kind"]["code"], message["channel"]["code"], message["status"]["label"]) == (
+        "reminder", "sms", "Envoyé",
+    )  # fmt: skip
+    assert message["recipient"] == "+33639981234" and "Tanneurs" in message["text"]
     assert data["person"]["birth_name"] == "Carpentier"
     assert data["person"]["email"] == "melodie.carpentier@exemple.example"
     assert [p["contact"]["name"] for p in data["partners"]] == ["Dr Lemaire"]

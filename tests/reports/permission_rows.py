@@ -8,6 +8,15 @@ scope, their access is tested in `tests/reports/test_activity_views.py`.
 
 from tests.matrix import CASE, Row
 
+# A report file is its requester's alone (tests/reports/test_report_files.py); an unknown one is
+# not found, for everyone.
+UNKNOWN_FILE = {"pk": "00000000-0000-4000-8000-000000000000"}
+
+
+def unknown_file(world):
+    return UNKNOWN_FILE
+
+
 FIGURE_VIEWERS = CASE | {"funder_viewer", "director", "other_service_coach", "other_org_coach"}
 EXPORTERS = frozenset({"head_of_service", "director"})
 
@@ -16,6 +25,10 @@ ROWS = [
     Row("reports:activity", "GET", FIGURE_VIEWERS, denied=403),
     Row("reports:activity_pdf", "GET", FIGURE_VIEWERS, ok=400, denied=403),
     Row("reports:activity_xlsx", "GET", FIGURE_VIEWERS, ok=400, denied=403),
+    Row("reports:report_files", "GET", FIGURE_VIEWERS, denied=403),
+    Row("reports:report_file", "GET", kwargs=unknown_file),
+    Row("reports:report_file_download", "GET", kwargs=unknown_file),
+    Row("reports:report_file_retry", "POST", kwargs=unknown_file),
     Row("reports:export_people", "GET", EXPORTERS, denied=403),
     Row("reports:export_placements", "GET", EXPORTERS, denied=403),
     Row("reports:export_employer_contacts", "GET", EXPORTERS, denied=403),

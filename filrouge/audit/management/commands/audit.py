@@ -4,15 +4,14 @@ import re
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection
+from django.db import connection
 
-from filrouge.audit import chain, heads, keys
+from filrouge.audit import chain, heads, keys, nightly
 from filrouge.audit.models import AuditEntry, ChainHead
 
 # Problems printed by `verify` (a rewritten chain can have thousands): the count says the rest.
 SHOWN_PROBLEMS = 200
 ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-INSUFFICIENT_PRIVILEGE = "42501"
 
 ROTATE_BY_ENVIRONMENT = """\
 The audit keys come from FILROUGE_AUDIT_KEYS: nothing was written. A new key (keep it secret,
@@ -51,10 +50,6 @@ GRANT SELECT ON {migrations} TO {role};
 
 def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def refused_privilege(error: DatabaseError) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
 
 
 class Command(BaseCommand):
@@ -138,7 +133,7 @@ class Command(BaseCommand):
 
     def publish(self):
         try:
-            lines = heads.publish(heads.Head(h.key, h.seq, h.hash) for h in ChainHead.objects.all())
+            lines = nightly.publish_heads()
         except OSError as error:
             raise CommandError(
                 f"The heads could not be published to {heads.heads_file()}: {error.strerror}."
@@ -149,10 +144,8 @@ class Command(BaseCommand):
         if days is not None and days < 1:
             raise CommandError("--days must be at least 1.")
         try:
-            count = chain.purge_access(days, dry_run=dry_run)
-        except DatabaseError as error:
-            if not refused_privilege(error):
-                raise
+            count = nightly.purge(days, dry_run=dry_run)
+        except nightly.PurgeRefused:
             raise CommandError(
                 "The database refused to remove audit entries: this database role may only add and "
                 "read them. Run `filrouge audit purge` as the role that owns the tables (the one that "

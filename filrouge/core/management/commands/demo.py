@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -22,5 +23,15 @@ class Command(BaseCommand):
                 "Two-factor authentication is optional in this demo; production requires it "
                 "for every role that reads case content (FILROUGE_REQUIRE_2FA)."
             )
+        # Nothing leaves the demo: its reminders and emails are files to open.
+        email_files = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        if settings.SMS_BACKEND == "file":
+            self.stdout.write(f"SMS are written as files in {settings.SMS_FILE_PATH}")
+        if email_files:
+            self.stdout.write(f"Emails are written as files in {email_files}")
+        self.stdout.write(
+            "The worker runs beside the web server: reminders, digests and nightly jobs follow their "
+            "schedule; `filrouge reminders send --at DATETIME` sends what is due at a chosen time."
+        )
         if not no_serve:
             call_command("serve", bind="127.0.0.1:8000")

@@ -60,7 +60,7 @@ def run_together(commands: list[list[str]]) -> int:
 class Command(BaseCommand):
     help = (
         "Serves filrouge with gunicorn (production server; static files through WhiteNoise) and "
-        "runs the background task worker (emails) beside it. Ctrl-C stops both."
+        "runs the background worker (emails, reminders, periodic jobs) beside it. Ctrl-C stops both."
     )
 
     def add_arguments(self, parser):
@@ -78,8 +78,8 @@ class Command(BaseCommand):
             # gunicorn's control socket sits at one path per account: two servers would share it.
             "--no-control-socket",
         ]  # fmt: skip
-        # The queued emails (invitations, password resets, sign-in links) leave through it.
-        worker = [sys.executable, "-m", "filrouge", "db_worker", "--no-reload", "--queue-name", "*"]
+        # The queued emails, the reminders and digests leave through it; it runs the periodic jobs.
+        worker = [sys.executable, "-m", "filrouge", "worker"]
         self.stdout.write(f"filrouge: http://{bind}/  (Ctrl-C to stop)")
         sys.stdout.flush()
         status = run_together([web, worker])
