@@ -62,6 +62,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address (login throttle, audit trail) is the X-Forwarded-For entry this many places
+# from the right (filrouge.core.addresses); BEHIND_PROXY alone means one proxy, as before.
+FILROUGE_TRUSTED_PROXIES = env_int("FILROUGE_TRUSTED_PROXIES", 1 if env_bool("BEHIND_PROXY", False) else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -332,3 +335,14 @@ if AUDIT_SYSLOG:
         "facility": "authpriv",
     }
     LOGGING["loggers"]["filrouge.audit.heads"]["handlers"] = ["audit_syslog"]
+
+# Error tracking (filrouge.core.errors_tracking) only when SENTRY_DSN or SENTRY_DSN_FILE is set:
+# sentry_sdk is not even imported otherwise, and its events carry nothing of a person.
+if os.environ.get("SENTRY_DSN") or os.environ.get("SENTRY_DSN_FILE"):
+    from filrouge.core import errors_tracking
+
+    if errors_tracking.init_from_environment():
+        MIDDLEWARE.insert(
+            MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+            "filrouge.core.errors_tracking.UserIdMiddleware",
+        )

@@ -6,6 +6,7 @@ historical models, and by `filrouge referentials` after the files are updated.
 """
 
 import csv
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,16 @@ from filrouge.referentials.communes import commune_key
 from filrouge.referentials.search import stored_words
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def data_checksum() -> str:
+    """sha256 over the shipped files, by sorted name: each name, size and content."""
+    digest = hashlib.sha256()
+    for path in sorted((p for p in DATA.iterdir() if p.is_file()), key=lambda p: p.name):
+        content = path.read_bytes()
+        digest.update(f"{path.name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
 
 
 def rows(name: str, delimiter: str = ","):

@@ -7,6 +7,7 @@ them (`organisation` and `service` set, no `code`); those can be archived, never
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filrouge.core.text import fold
@@ -242,3 +243,26 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.postal_code} {self.name}"
+
+
+class ReferentialsLoad(models.Model):
+    """The last load of the national referentials (one row): the checksum of the files in `data/`
+    it read, so that `filrouge upgrade` reloads them only when an upgrade shipped other files.
+    No row: no load recorded yet (the data migrations record none), the next upgrade reloads."""
+
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("chargement des référentiels")
+
+    def __str__(self):
+        return f"{self.checksum[:12]} {self.loaded_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def last_checksum(cls) -> str | None:
+        return cls.objects.filter(pk=1).values_list("checksum", flat=True).first()
+
+    @classmethod
+    def record(cls, checksum: str) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"checksum": checksum, "loaded_at": timezone.now()})

@@ -119,8 +119,8 @@ def test_the_counters_are_stored_as_keyed_hashes_and_old_rows_are_purged(clock):
 
 
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_added(settings, rf):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.FILROUGE_TRUSTED_PROXIES = 1
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
     assert throttle.client_address(request) == "203.0.113.7"
-    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.FILROUGE_TRUSTED_PROXIES = 0
     assert throttle.client_address(request) == "10.0.0.1"

@@ -183,5 +183,5 @@ def test_the_audit_and_the_lockout_read_the_same_client_address_behind_the_proxy
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
     assert api.client_address(request) == "10.0.0.1"
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.FILROUGE_TRUSTED_PROXIES = 1
     assert api.client_address(request) == throttle.client_address(request) == "203.0.113.7"

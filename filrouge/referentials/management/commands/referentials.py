@@ -9,6 +9,7 @@ from filrouge.referentials.models import (
     JobTitle,
     Objective,
     Occupation,
+    ReferentialsLoad,
     Situation,
     Theme,
 )
@@ -21,9 +22,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Read before the load: files changed meanwhile make the next `filrouge upgrade` reload.
+        checksum = loading.data_checksum()
         titles = loading.load_rome(Occupation, JobTitle)
         loading.index_job_titles(JobTitle)
         items = loading.load_diagnostic(Theme, Situation, Objective, ActionKind, PERSONAL_THEMES)
         loading.classify_situations(Situation)
         communes = loading.load_communes(Commune)
+        ReferentialsLoad.record(checksum)
         self.stdout.write(f"ROME: {titles} job titles. Diagnostic: {items} items. Communes: {communes}.")
