@@ -119,6 +119,8 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First: every response carries its X-Request-ID, and every log line of the request its id.
+    "filrouge.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -315,11 +317,24 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # transaction, and run by the worker that `filrouge serve` starts beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Logs carry no personal data: requests are logged by path and status only.
+# Logs carry no personal data (filrouge.core.logs): route patterns and ids, never a path or query string.
+# FILROUGE_LOG_FORMAT: "text" (the default: plain messages, for development and the demo) or "json"
+# (one JSON object a line with the request's id and the user's id, for production). Both drop what
+# may quote a person (filrouge.core.logs).
+LOG_FORMAT = os.environ.get("FILROUGE_LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f'FILROUGE_LOG_FORMAT must be "text" or "json", not {LOG_FORMAT!r}')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "filrouge.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"()": "filrouge.core.logs.TextFormatter"},
+        "json": {"()": "filrouge.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each rendering step at INFO; only its warnings matter.
     "loggers": {"weasyprint": {"level": "WARNING"}},
