@@ -94,11 +94,13 @@ class FilrougeWorker(Worker):
     def run(self) -> None:
         beat(self.worker_id, self.started_at)
         if self.until_idle:
-            tick(schedule=self.schedule)  # the due slots first, so the loop below runs them too
-        # The heartbeat goes on during a long task, also with --until-idle: a run from cron that
-        # lasts longer than the next one's start must not be taken for dead (its task run twice).
-        self._thread = threading.Thread(target=self.housekeeping, name="filrouge-heartbeat", daemon=True)
-        self._thread.start()
+            # The due slots first, so the loop below runs them too. No heartbeat thread: a run
+            # from cron is short and kept from overlapping the next one by `flock`
+            # (docs/operations.md, "Hosts that only have cron").
+            tick(schedule=self.schedule)
+        else:
+            self._thread = threading.Thread(target=self.housekeeping, name="filrouge-heartbeat", daemon=True)
+            self._thread.start()
         try:
             super().run()
         finally:
@@ -114,9 +116,7 @@ class FilrougeWorker(Worker):
                     close_old_connections()
                     beat(self.worker_id, self.started_at)
                     now = timezone.now()
-                    # With --until-idle the schedule was read once at the start: the heartbeat only.
-                    due = last_tick is None or (now - last_tick).total_seconds() >= TICK_SECONDS
-                    if not self.until_idle and due:
+                    if last_tick is None or (now - last_tick).total_seconds() >= TICK_SECONDS:
                         last_tick = now
                         tick(now, self.schedule)
                 except DatabaseError:
