@@ -1,6 +1,7 @@
 """Settings, read from the environment with safe defaults.
 
-Production gives at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; `manage.py check --deploy`
+Production gives at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (the secrets also as files:
+SECRET_KEY_FILE, DATABASE_URL_FILE, EMAIL_HOST_PASSWORD_FILE); `manage.py check --deploy`
 is clean with DEBUG=false and HTTPS=true. Without them the app runs locally on SQLite under var/.
 """
 
@@ -10,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,24 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_secret(name: str) -> str:
+    """A secret from the environment, or from the file that `<name>_FILE` names (as systemd's
+    credentials and container secrets give them: kept out of the environment file and of `ps`).
+    The variable itself wins when both are set; a file that cannot be read stops start-up."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name}_FILE: the file {path} cannot be read ({error.strerror})."
+        ) from None
+
+
 def local_secret_key() -> str:
     """A key generated once per installation, for running without SECRET_KEY (demo, development)."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -47,7 +67,7 @@ def local_secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key()
+SECRET_KEY = env_secret("SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "filrouge.core.errors.csrf_failure"
@@ -180,9 +200,10 @@ def database_settings(url: str | None) -> dict:
     return config
 
 
-if not os.environ.get("DATABASE_URL"):
+_database_url = env_secret("DATABASE_URL")  # lower case: not a setting (it holds a password)
+if not _database_url:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
+DATABASES = {"default": database_settings(_database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -238,7 +259,7 @@ TWO_FACTOR_REQUIRED = env_bool("FILROUGE_REQUIRE_2FA", True)
 AUDIT_ACCESS_RETENTION_DAYS = env_int("FILROUGE_AUDIT_ACCESS_DAYS", 365)
 # The tables' owner's DATABASE_URL, for the worker's scheduled purge only (filrouge.audit.tasks);
 # empty: the purge runs with the worker's own role, which a hardened install refuses.
-AUDIT_PURGE_DATABASE_URL = os.environ.get("FILROUGE_AUDIT_PURGE_DATABASE_URL", "")
+AUDIT_PURGE_DATABASE_URL = env_secret("FILROUGE_AUDIT_PURGE_DATABASE_URL")
 # The audit chains are sealed with HMAC keys kept outside the database (filrouge.audit.keys): the
 # first seals, every one verifies. A local installation creates its key file on first use.
 AUDIT_KEYS = env_list("FILROUGE_AUDIT_KEYS", [])
@@ -281,7 +302,7 @@ if os.environ.get("EMAIL_HOST"):
                 "host": os.environ["EMAIL_HOST"],
                 "port": env_int("EMAIL_PORT", 587),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "password": env_secret("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
                 "timeout": 20,
             },

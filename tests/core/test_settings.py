@@ -68,3 +68,50 @@ def test_database_url_selects_the_database(tmp_path):
     code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
     result = run_manage("shell", "-c", code, env=env)
     assert result.stdout.strip().splitlines()[-1] == f"{tmp_path}/autre.sqlite3"
+
+
+SHOW_SECRETS = (
+    "from django.conf import settings; "
+    "print(settings.SECRET_KEY); print(settings.DATABASES['default']['NAME']); "
+    "print(settings.MAILERS['default']['OPTIONS']['password'])"
+)
+
+
+def test_secrets_are_read_from_the_files_their_file_variables_name(tmp_path):
+    (tmp_path / "secret_key").write_text("from-a-file-" + "s" * 50 + "\n")
+    (tmp_path / "database_url").write_text(f"sqlite:///{tmp_path}/from-file.sqlite3\n")
+    (tmp_path / "smtp_password").write_text("smtp-from-file\n")
+    env = {
+        "FILROUGE_VAR_DIR": str(tmp_path / "var"),
+        "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+        "DATABASE_URL_FILE": str(tmp_path / "database_url"),
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_HOST_PASSWORD_FILE": str(tmp_path / "smtp_password"),
+    }
+    result = run_manage("shell", "--no-imports", "-c", SHOW_SECRETS, env=env)
+    assert result.returncode == 0, result.stderr
+    key, database, password = result.stdout.split()
+    assert key == "from-a-file-" + "s" * 50  # the file's final newline is not part of it
+    assert database == f"{tmp_path}/from-file.sqlite3"
+    assert password == "smtp-from-file"
+    assert not (tmp_path / "var" / "secret_key").exists()  # no generated key beside it
+
+
+def test_the_variable_itself_wins_over_its_file(tmp_path):
+    (tmp_path / "secret_key").write_text("from-the-file-" + "f" * 50)
+    env = {
+        "FILROUGE_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "from-the-environment-" + "e" * 50,
+        "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
+    }
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", env=env
+    )
+    assert result.stdout.strip() == "from-the-environment-" + "e" * 50
+
+
+def test_a_secret_file_that_cannot_be_read_stops_start_up_naming_its_variable(tmp_path):
+    env = {"FILROUGE_VAR_DIR": str(tmp_path), "DATABASE_URL_FILE": str(tmp_path / "missing")}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert f"DATABASE_URL_FILE: the file {tmp_path / 'missing'} cannot be read" in result.stderr
