@@ -121,6 +121,16 @@ def holds_in_organisation(user, organisation_id: int, action: Action) -> bool:
     )
 
 
+def managed_organisation_id(user) -> int | None:
+    """The organisation the user may manage (its administration pages), or None."""
+    organisation_id = grants(user).organisation_id
+    if organisation_id is None or not holds_in_organisation(
+        user, organisation_id, Action.MANAGE_ORGANISATION
+    ):
+        return None
+    return organisation_id
+
+
 def may_in_service(user, action: Action, service: Service) -> bool:
     g = grants(user)
     if g.organisation_id != service.organisation_id or service.is_archived:

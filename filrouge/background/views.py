@@ -26,10 +26,8 @@ MESSAGES_SHOWN = 50
 def organisation_tasks(user):
     """The tasks concerning the user's organisation (by the `organisation_id` keyword they are
     given), for whoever may manage it; none for anyone else."""
-    organisation_id = policy.grants(user).organisation_id
-    if organisation_id is None or not policy.holds_in_organisation(
-        user, organisation_id, policy.Action.MANAGE_ORGANISATION
-    ):
+    organisation_id = policy.managed_organisation_id(user)
+    if organisation_id is None:
         return DBTaskResult.objects.none()
     return DBTaskResult.objects.filter(args_kwargs__kwargs__organisation_id=organisation_id)
 

@@ -89,10 +89,8 @@ def record(request, pk):
 def managed_messages(user):
     """The messages of the organisation the user may manage (the administration page of background
     work); none for anyone else."""
-    organisation_id = policy.grants(user).organisation_id
-    if organisation_id is None or not policy.holds_in_organisation(
-        user, organisation_id, policy.Action.MANAGE_ORGANISATION
-    ):
+    organisation_id = policy.managed_organisation_id(user)
+    if organisation_id is None:
         return delivery.OutboundMessage.objects.none()
     return delivery.needing_attention(organisation_id)
 
