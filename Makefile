@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test install install-dev messages lint serve clean-demo
+.PHONY: demo test install install-dev messages lint serve clean-demo lock
 
 demo: install messages  ## install, migrate, load the demo data, print the accounts and serve on :8000
 	$(VENV)/bin/filrouge demo
@@ -24,13 +24,23 @@ $(PY):
 
 $(RUNTIME): requirements.txt pyproject.toml | $(PY)
 	scripts/system-libs
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(DEV): requirements-dev.txt $(RUNTIME)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# The lock files: every package pinned with the hash of each of its files, for every platform and
+# Python from 3.12 (installed with --require-hashes above). Run after changing a .in file; the
+# versions already locked are kept unless a .in file asks otherwise (`make lock UPGRADE=1` takes
+# the newest that fit). The development lock is constrained by the runtime one: same versions.
+lock: install-dev
+	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --universal --python-version 3.12 \
+		--quiet --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements.txt
+	$(VENV)/bin/uv pip compile requirements-dev.in -c requirements.txt --generate-hashes --universal \
+		--python-version 3.12 --quiet --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements-dev.txt
 
 # Compiled catalogues are build products: made from the .po files on every run (it is quick).
 messages: $(RUNTIME)

@@ -26,15 +26,39 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_SHIPPED = {".venv", "var", ".git", "tests", "benchmarks", "build", "dist", "test-results"}
 
 
-def requirements(path):
-    """The `name==version` lines of a requirements file, by canonical name."""
-    found = {}
-    for line in path.read_text().splitlines():
+def requirement_lines(path):
+    """Each requirement of a requirements file, as (requirement, its hashes), continuations joined."""
+    text = path.read_text().replace("\\\n", " ")
+    for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
-            requirement = Requirement(line)
-            found[canonicalize_name(requirement.name)] = requirement
-    return found
+            words = line.split(" --hash=")
+            yield Requirement(words[0].strip()), [word.strip() for word in words[1:]]
+
+
+def requirements(path):
+    """The `name==version` requirements of a requirements file, by canonical name."""
+    return {canonicalize_name(requirement.name): requirement for requirement, _ in requirement_lines(path)}
+
+
+def test_the_lock_files_pin_every_package_with_its_hashes_and_agree():
+    # `make lock` writes them; `--require-hashes` (Makefile, Containerfile, docs/deployment.md)
+    # refuses a package without a pin and a hash, so a lock file edited by hand fails here first.
+    locked = {}
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        lines = list(requirement_lines(ROOT / name))
+        assert lines, name
+        for requirement, hashes in lines:
+            assert pinned_version(requirement), (name, requirement)
+            well_formed = [h.startswith("sha256:") and len(h) == 71 for h in hashes]
+            assert hashes and all(well_formed), (name, requirement)
+        locked[name] = {canonicalize_name(r.name): pinned_version(r) for r, _ in lines}
+    runtime, development = locked["requirements.txt"], locked["requirements-dev.txt"]
+    # The tests run with the versions that production installs.
+    assert {name: development.get(name) for name in runtime} == runtime
+    # Every direct dependency is locked at the version requirements.in pins.
+    for name, pin in requirements(ROOT / "requirements.in").items():
+        assert runtime[name] == pinned_version(pin), name
 
 
 def pinned_version(requirement):
