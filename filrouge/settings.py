@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "filrouge.privacy",
     "filrouge.audit",
     "filrouge.notifications",
+    "filrouge.backups",  # `filrouge backup` / `filrouge restore`, the nightly backup
     "filrouge.seed",
 ]
 
@@ -278,6 +279,10 @@ MAX_UPLOAD_MB = int(os.environ.get("FILROUGE_MAX_UPLOAD_MB", "10"))
 # An accepted upload (the file and the form around it) stays in memory until it is stored
 # encrypted: never in clear in the system's temporary directory, where a killed worker leaves it.
 FILE_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+# The nightly backup (filrouge.backups.tasks): its archives go to this directory (owner-only), the
+# last FILROUGE_BACKUP_KEEP of them are kept; 0 turns the nightly backup off.
+BACKUP_DIR = Path(os.environ.get("FILROUGE_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = env_int("FILROUGE_BACKUP_KEEP", 7)
 # An activity report's PDF or workbook over more pathways than this is prepared by the worker and
 # offered on its own page (filrouge.reports.files; the figure comes from a measurement there).
 REPORT_BACKGROUND_THRESHOLD = env_int("FILROUGE_REPORT_BACKGROUND_THRESHOLD", 1000)

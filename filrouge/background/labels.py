@@ -19,6 +19,7 @@ TASK_LABELS = {
     "filrouge.reports.tasks.build_report_file": _("Préparation d'un rapport ou d'un export"),
     "filrouge.reports.tasks.remove_expired_report_files": _("Suppression des rapports expirés"),
     "filrouge.documents.tasks.sweep_files": _("Nettoyage des fichiers joints inutilisés"),
+    "filrouge.backups.tasks.nightly_backup": _("Sauvegarde de la nuit"),
 }
 
 

@@ -19,6 +19,8 @@ SCHEDULE = (
     # The staff's daily digests: each service's own 7:30 on working days, so a few times an hour.
     Periodic("staff_digests", "*/15 * * * *", "filrouge.notifications.digest.send_staff_digests"),
     # The nightly jobs, once each organisation's work is done.
+    # The nightly backup first, before the retention and the audit jobs change anything.
+    Periodic("backup", "30 1 * * *", "filrouge.backups.tasks.nightly_backup"),
     Periodic("retention", "30 2 * * *", "filrouge.privacy.tasks.run_retention"),
     Periodic("audit_purge", "0 3 * * *", "filrouge.audit.tasks.purge_audit"),
     Periodic("audit_verify", "30 3 * * *", "filrouge.audit.tasks.verify_audit"),
