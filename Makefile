@@ -4,13 +4,18 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test install install-dev messages lint serve clean-demo lock
+.PHONY: demo test install install-dev messages lint serve clean-demo lock deploy-check
 
 demo: install messages  ## install, migrate, load the demo data, print the accounts and serve on :8000
 	$(VENV)/bin/filrouge demo
 
 test: install-dev messages  ## the whole suite on SQLite, then on PostgreSQL when reachable
 	scripts/run-tests
+
+# docs/deployment.md run for real: the units verified, the wheel in a fresh environment, PostgreSQL's
+# two roles, gunicorn behind the shipped nginx over HTTPS, checked with curl (free loopback ports).
+deploy-check:  ## the production recipe, end to end on this machine (about 75 s)
+	scripts/deploy-check
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

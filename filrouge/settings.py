@@ -66,6 +66,19 @@ def local_secret_key() -> str:
     return path.read_text().strip()
 
 
+# Installed from the wheel, BASE_DIR is site-packages: var/ beside the package would hold a server's
+# data inside the virtual environment, replaced at the next install. Production must name it.
+if (
+    env_bool("HTTPS", False)
+    and not os.environ.get("FILROUGE_VAR_DIR")
+    and BASE_DIR.name in {"site-packages", "dist-packages"}
+):
+    raise ImproperlyConfigured(
+        f"FILROUGE_VAR_DIR is not set: filrouge is installed as a package ({BASE_DIR}) and would "
+        "keep its data inside it. Set FILROUGE_VAR_DIR to a directory of its own, e.g. "
+        "/srv/filrouge/var (docs/deployment.md, step 5)."
+    )
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY") or local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])

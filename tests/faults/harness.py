@@ -32,7 +32,9 @@ START_TIMEOUT = 30
 # The idempotency token that the pages' script adds to every POST form (`core.idempotency`): this
 # client plays that script. Sending the same form again sends the same token, as a browser does.
 SUBMISSION_FIELD = "_submission"
-ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'  # `filrouge serve`'s: no query string
+ACCESS_LOG_FORMAT = (
+    '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}i)s'  # `filrouge serve`'s: no query string
+)
 
 
 class Interrupted(Exception):

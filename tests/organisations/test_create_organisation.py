@@ -33,3 +33,28 @@ def test_an_address_already_used_creates_nothing():
     with pytest.raises(CommandError, match="already uses"):
         call_command("create_organisation", "Seconde", "13002526500013", "A@essai.example", "Ada Bis")
     assert Organisation.objects.count() == 1
+
+
+def test_the_invitation_links_to_the_site_of_filrouge_base_url(capsys, settings):
+    # A server's administrator follows docs/deployment.md: the link must reach the site, not 127.0.0.1.
+    settings.BASE_URL = "https://filrouge.example.org"
+    call_command("create_organisation", "Association Essai", "73282932000074", "a@essai.example", "Ada Min")
+    printed = capsys.readouterr().out
+    assert "Invitation link: https://filrouge.example.org/invitation/" in printed
+    assert "https://filrouge.example.org/invitation/" in mail.outbox[0].body
+    assert "127.0.0.1" not in mail.outbox[0].body + printed
+
+
+def test_base_url_given_on_the_command_line_wins(capsys, settings):
+    settings.BASE_URL = "https://filrouge.example.org"
+    call_command(
+        "create_organisation",
+        "Association Essai",
+        "73282932000074",
+        "a@essai.example",
+        "Ada Min",
+        "--base-url",
+        "https://autre.example.org/",
+    )
+    assert "Invitation link: https://autre.example.org/invitation/" in capsys.readouterr().out
+    assert "https://autre.example.org/invitation/" in mail.outbox[0].body

@@ -74,7 +74,8 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "filrouge.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
             # The access log shows method, path and status: never a query string, which may hold a name.
-            "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            # Last, the request id nginx sends ("-" without nginx): the same as in nginx's log line.
+            "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}i)s',
             # gunicorn's control socket sits at one path per account: two servers would share it.
             "--no-control-socket",
         ]  # fmt: skip

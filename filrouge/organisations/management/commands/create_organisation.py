@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -19,10 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("admin_email")
         parser.add_argument("admin_full_name")
         parser.add_argument(
-            "--base-url", default="http://127.0.0.1:8000", help="address of the app, for the invitation link"
+            "--base-url",
+            default=None,
+            help="address of the app, for the invitation link (default: FILROUGE_BASE_URL)",
         )
 
     def handle(self, *args, name, siret, admin_email, admin_full_name, base_url, **options):
+        base_url = base_url or settings.BASE_URL
         organisation = Organisation(name=name, siret=normalise_siret(siret))
         try:
             organisation.full_clean()
