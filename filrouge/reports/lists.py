@@ -1,21 +1,35 @@
 """The lists a head of service exports as CSV: the pathways with their phase, the placements, the
-employer contacts log.
+employer contacts log; and the transfer exports, in the columns of the import's templates.
 
 Each list reads only the rows of the services it is given (the caller scopes them with
 `policy.scoped_services(user, Action.EXPORT_LISTS)`), through the policy's `scoped_*` functions,
 in a fixed number of queries whatever the number of rows. The employer contacts' notes are
 private, encrypted writing read on the person's timeline only: they are never exported.
+
+The transfer exports (`TRANSFER_KINDS`) write a service's caseload, the organisation's companies
+and the placements in the columns of `imports.columns`, headers and values as the import reads
+them back, so that a file exported here maps and imports by itself into another organisation
+(docs/design/imports-plan.md, 7.3). Their headers are the columns' own labels; each exported
+column has its value in `PEOPLE_VALUES`, `COMPANY_VALUES` or `PLACEMENT_VALUES`, and the
+columns left out are named with the reason (`LEFT_OUT`). Our own ids are the external ids.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from filrouge import policy
+from filrouge.core.phones import format_phone
+from filrouge.imports import columns
 from filrouge.organisations.models import Membership
 from filrouge.pathways.models import Enrolment
+from filrouge.people.models import Contact, ContactKind
 
 EXPORT = policy.Action.EXPORT_LISTS
 
@@ -25,6 +39,7 @@ class ListKind:
     key: str  # in the URL and the file name
     label: str
     description: str
+    per_service: bool = True  # False: the organisation's directory, whatever the service chosen
 
 
 PEOPLE = ListKind(
@@ -43,7 +58,34 @@ EMPLOYER_CONTACTS = ListKind(
     gettext_lazy("Date, entreprise, type de contact, face à face, job coach (sans les notes)."),
 )
 KINDS = (PEOPLE, PLACEMENTS, EMPLOYER_CONTACTS)
-BY_KEY = {kind.key: kind for kind in KINDS}
+PEOPLE_TRANSFER = ListKind(
+    "personnes-pour-import",
+    gettext_lazy("Personnes et parcours (pour un import)"),
+    gettext_lazy(
+        "Les colonnes du modèle d'import : identité, coordonnées, parcours, situation à l'entrée (dont "
+        "RQTH et AAH) et prescripteur, sans le motif d'orientation ni le numéro MDPH. Il vous sera "
+        "demandé de confirmer votre identité."
+    ),
+)
+COMPANIES = ListKind(
+    "entreprises",
+    gettext_lazy("Entreprises"),
+    gettext_lazy(
+        "Tout le répertoire des entreprises de l'organisation, quel que soit le service choisi : une "
+        "ligne par personne rencontrée, dans les colonnes du modèle d'import."
+    ),
+    per_service=False,
+)
+PLACEMENTS_TRANSFER = ListKind(
+    "experiences-pour-import",
+    gettext_lazy("Expériences (pour un import)"),
+    gettext_lazy(
+        "Les emplois, stages et immersions dans les colonnes du modèle d'import, avec le SIRET de "
+        "l'entreprise et le code ROME du poste."
+    ),
+)
+TRANSFER_KINDS = (PEOPLE_TRANSFER, COMPANIES, PLACEMENTS_TRANSFER)
+BY_KEY = {kind.key: kind for kind in KINDS + TRANSFER_KINDS}
 
 
 @dataclass(frozen=True)
@@ -180,7 +222,218 @@ def coach_name(user) -> str:
     return (user.full_name or user.email) if user is not None else ""
 
 
-BUILDERS = {PEOPLE.key: people, PLACEMENTS.key: placements, EMPLOYER_CONTACTS.key: employer_contacts}
+# --- The transfer exports, in the import's columns --------------------------------------------
+
+# The columns of the templates that the exports leave empty, and why: free text about a person
+# is the most sensitive writing and no figure reads it; the MDPH file number is a health record's.
+LEFT_OUT = {
+    columns.PEOPLE: frozenset({"referral_reason", "mdph_file"}),
+    columns.COMPANIES: frozenset(),
+    columns.PLACEMENTS: frozenset(),
+}
+
+
+def oui_non(value: bool) -> str:
+    # As `imports.values.parse_boolean` reads it, whatever the page's language.
+    return "oui" if value else "non"
+
+
+def grouped_siret(siret: str) -> str:
+    """ "732 829 320 00074": a spreadsheet keeps it as text (as a number it would drop the leading
+    zeros and show 7,3E+13); the import reads the spaces away."""
+    if len(siret) == 14 and siret.isdigit():
+        return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    return siret
+
+
+def email_of(user) -> str:
+    # The staff member's e-mail: the key the import looks the account up by.
+    return user.email if user is not None else ""
+
+
+def entry_of(enrolment):
+    try:
+        return enrolment.entry_situation
+    except ObjectDoesNotExist:
+        return None
+
+
+def from_entry(read: Callable[[Any], Any]) -> Callable[[Enrolment], Any]:
+    """A value of the situation at entry (an old pathway may have none: the cell stays empty)."""
+
+    def value(enrolment):
+        entry = entry_of(enrolment)
+        return read(entry) if entry is not None else None
+
+    return value
+
+
+def from_referrer(read: Callable[[Contact], Any]) -> Callable[[Enrolment], Any]:
+    def value(enrolment):
+        return read(enrolment.referred_by) if enrolment.referred_by is not None else None
+
+    return value
+
+
+# One row per pathway; the person's id is the row's external id (a person followed in two
+# services has a row in each, with the same id: each service imports its own file).
+PEOPLE_VALUES: dict[str, Callable[[Enrolment], Any]] = {
+    "external_id": lambda e: e.person_id,
+    "birth_name": lambda e: e.person.birth_name,
+    "usual_name": lambda e: e.person.usual_name,
+    "first_name": lambda e: e.person.first_name,
+    "date_of_birth": lambda e: e.person.date_of_birth,
+    "sex": lambda e: e.person.get_sex_display(),
+    "phone": lambda e: format_phone(e.person.phone),
+    "email": lambda e: e.person.email,
+    "address": lambda e: e.person.address,
+    "postal_code": lambda e: e.person.postal_code,
+    "city": lambda e: e.person.city,
+    "preferred_channel": lambda e: e.person.get_preferred_channel_display(),
+    "referral_date": lambda e: e.referral_date,
+    "intake_date": lambda e: e.intake_date,
+    "lead_coach": lambda e: email_of(e.primary_coach),
+    "phase": lambda e: e.get_phase_display(),
+    "planned_end_date": lambda e: e.planned_end_date,
+    "exit_date": lambda e: e.exit_date,
+    "exit_outcome": lambda e: e.get_exit_outcome_display(),
+    "employment_status": from_entry(lambda s: s.get_employment_status_display()),
+    "out_of_work_since": from_entry(lambda s: s.out_of_work_since),
+    "education_level": from_entry(lambda s: s.get_education_level_display()),
+    "receives_rsa": from_entry(lambda s: oui_non(s.receives_rsa)),
+    "receives_aah": from_entry(lambda s: oui_non(s.receives_aah)),
+    "receives_unemployment_benefit": from_entry(lambda s: oui_non(s.receives_unemployment_benefit)),
+    "rqth_status": from_entry(lambda s: s.get_rqth_status_display()),
+    "rqth_requested_on": from_entry(lambda s: s.rqth_requested_on),
+    "rqth_granted_on": from_entry(lambda s: s.rqth_granted_on),
+    "housing": from_entry(lambda s: s.get_housing_display()),
+    # The one referent of the row: who referred the person to this service, their "prescripteur".
+    "referent_kind": from_referrer(lambda c: ContactKind.REFERRING_PARTNER.label),
+    "referent_partner_name": from_referrer(lambda c: c.partner_name),
+    "referent_full_name": from_referrer(lambda c: c.full_name),
+    "referent_job_title": from_referrer(lambda c: c.job_title),
+    "referent_phone": from_referrer(lambda c: format_phone(c.phone)),
+    "referent_email": from_referrer(lambda c: c.email),
+}
+
+# One row per person met at the company, the company's columns repeated (a company without
+# anyone met: one row); `contact` is None on that row.
+COMPANY_VALUES: dict[str, Callable[[Any, Contact | None], Any]] = {
+    "external_id": lambda company, contact: company.pk,
+    "siret": lambda company, contact: grouped_siret(company.siret),
+    "name": lambda company, contact: company.name,
+    "naf_code": lambda company, contact: company.naf_code,
+    "size_band": lambda company, contact: company.get_size_band_display(),
+    "kind": lambda company, contact: company.get_kind_display(),
+    "address": lambda company, contact: company.address,
+    "postal_code": lambda company, contact: company.postal_code,
+    "city": lambda company, contact: company.city,
+    "relationship_status": lambda company, contact: company.get_relationship_status_display(),
+    "owner": lambda company, contact: email_of(company.owner),
+    "notes": lambda company, contact: company.notes,
+    "contact_full_name": lambda company, contact: contact.full_name if contact else "",
+    "contact_job_title": lambda company, contact: contact.job_title if contact else "",
+    "contact_phone": lambda company, contact: format_phone(contact.phone) if contact else "",
+    "contact_email": lambda company, contact: contact.email if contact else "",
+}
+
+PLACEMENT_VALUES: dict[str, Callable[[Any], Any]] = {
+    "external_id": lambda p: p.pk,
+    "person_external_id": lambda p: p.enrolment.person_id,  # the people export's external id
+    "last_name": lambda p: p.enrolment.person.last_name,
+    "first_name": lambda p: p.enrolment.person.first_name,
+    "date_of_birth": lambda p: p.enrolment.person.date_of_birth,
+    "company_siret": lambda p: grouped_siret(p.company.siret),
+    "company_name": lambda p: p.company.name,
+    "kind": lambda p: p.get_kind_display(),
+    "contract_type": lambda p: p.get_contract_type_display(),
+    "job_title": lambda p: p.job_title.label,
+    "rome_code": lambda p: p.job_title.occupation_id,
+    "started_on": lambda p: p.started_on,
+    "planned_end_on": lambda p: p.planned_end_on,
+    "ended_on": lambda p: p.ended_on,
+    "end_reason": lambda p: p.get_end_reason_display(),
+    "hours_per_week": lambda p: p.hours_per_week,
+    "objective": lambda p: p.get_objective_display(),
+}
+
+
+def exported_columns(kind: str) -> list[columns.Column]:
+    """The import's columns of `kind` that the transfer export writes, in the templates' order."""
+    return [column for column in columns.kind_of(kind).columns if column.key not in LEFT_OUT[kind]]
+
+
+def transfer_headers(kind: str) -> list[str]:
+    # Always the French labels: the import recognises them whatever the importer's language.
+    with translation.override("fr"):
+        return [str(column.label) for column in exported_columns(kind)]
+
+
+def people_transfer(user, services) -> Table:
+    """One row per pathway of the services, in the people template's columns."""
+    enrolments = (
+        policy.scoped_enrolments(user, EXPORT)
+        .filter(service__in=services)
+        .select_related("person", "primary_coach", "referred_by", "entry_situation")
+        # The encrypted free texts are left out: not even read, so never decrypted.
+        .defer("referral_reason", "exit_comment", "entry_situation__mdph_file")
+        .order_by("service__name", "person__sort_name", "pk")
+    )
+    return transfer_table(
+        PEOPLE_TRANSFER, columns.PEOPLE, PEOPLE_VALUES, enrolments.iterator(chunk_size=2000)
+    )
+
+
+def companies(user, services=None) -> Table:
+    """The organisation's companies (the directory its case workers see, archived ones too: a
+    placement may name one), one row per person met there."""
+    queryset = (
+        policy.scoped_companies(user)
+        .select_related("owner")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("full_name", "pk")))
+        .order_by("name", "pk")
+    )
+    keys = [column.key for column in exported_columns(columns.COMPANIES)]
+    rows = []
+    with translation.override("fr"):
+        for company in queryset.iterator(chunk_size=2000):
+            for contact in list(company.contacts.all()) or [None]:
+                rows.append([COMPANY_VALUES[key](company, contact) for key in keys])
+    return Table(COMPANIES, transfer_headers(columns.COMPANIES), rows)
+
+
+def placements_transfer(user, services) -> Table:
+    """One row per immersion, internship or job of the services' pathways, in the placements
+    template's columns."""
+    queryset = (
+        policy.scoped_placements(user, EXPORT)
+        .filter(enrolment__service__in=services)
+        .select_related("enrolment__person", "company", "job_title")
+        .defer("end_comment")
+        .order_by("enrolment__service__name", "-started_on", "pk")
+    )
+    return transfer_table(
+        PLACEMENTS_TRANSFER, columns.PLACEMENTS, PLACEMENT_VALUES, queryset.iterator(chunk_size=2000)
+    )
+
+
+def transfer_table(exported, kind, values, records) -> Table:
+    """A transfer list: the import template's columns of `kind`, one row per record, the values
+    written in French as the import reads them back."""
+    keys = [column.key for column in exported_columns(kind)]
+    with translation.override("fr"):
+        rows = [[values[key](record) for key in keys] for record in records]
+    return Table(exported, transfer_headers(kind), rows)
+
+
+BUILDERS = {
+    PEOPLE.key: people,
+    PLACEMENTS.key: placements,
+    EMPLOYER_CONTACTS.key: employer_contacts,
+    PEOPLE_TRANSFER.key: people_transfer,
+    COMPANIES.key: companies,
+    PLACEMENTS_TRANSFER.key: placements_transfer,
+}
 
 
 def build(key: str, user, services) -> Table:

@@ -19,4 +19,15 @@ urlpatterns = [
         views.export_employer_contacts,
         name="export_employer_contacts",
     ),
+    path(
+        "rapports/exports/personnes-pour-import.csv",
+        views.export_people_transfer,
+        name="export_people_transfer",
+    ),
+    path("rapports/exports/entreprises.csv", views.export_companies, name="export_companies"),
+    path(
+        "rapports/exports/experiences-pour-import.csv",
+        views.export_placements_transfer,
+        name="export_placements_transfer",
+    ),
 ]

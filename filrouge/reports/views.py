@@ -3,8 +3,9 @@ lists of the head of service.
 
 The report's figures are `outcomes.measures.summary`'s, laid out by `reports.activity`; who sees
 them is `Action.VIEW_FIGURES` on every service of the scope, without names when
-`policy.figures_without_names` says so. The lists need `Action.EXPORT_LISTS`. Every file produced
-is recorded in the audit trail as an export, once the response is ready.
+`policy.figures_without_names` says so. The lists need `Action.EXPORT_LISTS`; the people's
+transfer export, which holds health-related data (RQTH, AAH), a recent re-authentication too.
+Every file produced is recorded in the audit trail as an export, once the response is ready.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from filrouge import policy
+from filrouge.accounts.reauth import recent_auth_required
 from filrouge.audit.api import record_after_response
 from filrouge.audit.models import Kind
 from filrouge.core.crypto import DecryptionError
@@ -50,6 +52,7 @@ def index(request):
         if export_services.exists()
         else None,
         "exports": [(kind, reverse(EXPORT_URLS[kind.key])) for kind in lists.KINDS],
+        "transfer_exports": [(kind, reverse(EXPORT_URLS[kind.key])) for kind in lists.TRANSFER_KINDS],
     }
     return render(request, "reports/index.html", context)
 
@@ -149,11 +152,15 @@ EXPORT_URLS = {
     lists.PEOPLE.key: "reports:export_people",
     lists.PLACEMENTS.key: "reports:export_placements",
     lists.EMPLOYER_CONTACTS.key: "reports:export_employer_contacts",
+    lists.PEOPLE_TRANSFER.key: "reports:export_people_transfer",
+    lists.COMPANIES.key: "reports:export_companies",
+    lists.PLACEMENTS_TRANSFER.key: "reports:export_placements_transfer",
 }
 
 
-def export_list(request, key: str):
-    """One list as CSV, for the chosen service or every service where the user may export."""
+def chosen_services(request):
+    """The service chosen (None: all of them) and the services exported; 403 for whoever may
+    export nowhere, 404 for a service outside the user's exports."""
     services = policy.scoped_services(request.user, EXPORT).order_by("name")
     if not services.exists():
         raise PermissionDenied
@@ -161,11 +168,20 @@ def export_list(request, key: str):
     if not form.is_valid():
         raise Http404
     service = form.cleaned_data["service"]
-    chosen = [service] if service else list(services)
+    return service, [service] if service else list(services)
+
+
+def export_list(request, key: str):
+    """One list as CSV, for the chosen service or every service where the user may export (the
+    companies: the organisation's directory, whatever the service chosen)."""
+    service, chosen = chosen_services(request)
     with translation.override("fr"):
         table = lists.build(key, request.user, chosen)
         content = csv_files.write(table.headers, table.rows)
-    scope = f"service-{service.pk}" if service else "tous-services"
+    if not lists.BY_KEY[key].per_service:
+        service, scope = None, "organisation"
+    else:
+        scope = f"service-{service.pk}" if service else "tous-services"
     response = attachment(content, "text/csv; charset=utf-8", f"{key}-{scope}-{today().isoformat()}.csv")
     record_after_response(
         kind=Kind.EXPORT,
@@ -187,6 +203,21 @@ def export_placements(request):
 
 def export_employer_contacts(request):
     return export_list(request, lists.EMPLOYER_CONTACTS.key)
+
+
+def export_people_transfer(request):
+    """Health-related data (RQTH, AAH): who may not export is refused first, then whoever may
+    confirms who they are, like the personal-data exports (`accounts.reauth`)."""
+    chosen_services(request)
+    return recent_auth_required(export_list)(request, lists.PEOPLE_TRANSFER.key)
+
+
+def export_companies(request):
+    return export_list(request, lists.COMPANIES.key)
+
+
+def export_placements_transfer(request):
+    return export_list(request, lists.PLACEMENTS_TRANSFER.key)
 
 
 # --- The report files prepared in the background ---------------------------------------------

@@ -32,4 +32,9 @@ ROWS = [
     Row("reports:export_people", "GET", EXPORTERS, denied=403),
     Row("reports:export_placements", "GET", EXPORTERS, denied=403),
     Row("reports:export_employer_contacts", "GET", EXPORTERS, denied=403),
+    # The transfer exports; the people's asks a recent re-authentication first (302), after the
+    # right to export.
+    Row("reports:export_people_transfer", "GET", EXPORTERS, ok=302, denied=403),
+    Row("reports:export_companies", "GET", EXPORTERS, denied=403),
+    Row("reports:export_placements_transfer", "GET", EXPORTERS, denied=403),
 ]
