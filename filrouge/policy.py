@@ -32,6 +32,7 @@ class Action(StrEnum):
     REVIEW_FIDELITY = "review_fidelity"  # score the IPS fidelity scale and keep its improvement plan
     REVIEW_FOR_ACCESS = "review_for_access"  # review one's profession's writings before the person gets them
     REOPEN_PATHWAYS = "reopen_pathways"  # reopen any pathway closed by mistake (its coaches: `may_reopen`)
+    IMPORT_CASES = "import_cases"  # bring a service's spreadsheets in (people, companies, placements)
     # On an organisation
     VIEW_ORGANISATION = "view_organisation"  # every service of the organisation, for directors
     MANAGE_ACCOUNTS = "manage_accounts"  # invite, change roles, deactivate
@@ -57,6 +58,8 @@ SERVICE_RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_REFERENTIAL: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXERCISE_RIGHTS: frozenset({Role.HEAD_OF_SERVICE}),
     Action.EXPORT_LISTS: frozenset({Role.HEAD_OF_SERVICE}),
+    # Directors too, by the director rule below; never an administrator (no case content).
+    Action.IMPORT_CASES: frozenset({Role.HEAD_OF_SERVICE}),
     Action.REVIEW_FIDELITY: frozenset({Role.HEAD_OF_SERVICE}),
     Action.REOPEN_PATHWAYS: frozenset({Role.HEAD_OF_SERVICE}),
     # Only a writing of the reviewer's own profession in that service (`scoped_access_reviews`).
@@ -734,3 +737,22 @@ def may_see_report_file(user, report_file) -> bool:
     if not ids or len(services) != len(ids):
         return False
     return report_file.without_names or not figures_without_names(user, services)
+
+
+# --- Imports of a service's spreadsheets -------------------------------------------------------
+
+
+def scoped_import_runs(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The imports the user requested (`imports.models.ImportRun`): theirs alone, since a run's
+    report quotes rows of their file; and only in services where they may still import."""
+    from filrouge.imports.models import ImportRun
+
+    queryset = ImportRun.objects.all() if queryset is None else queryset
+    g = grants(user)
+    if g.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(
+        requested_by_id=user.pk,
+        organisation_id=g.organisation_id,
+        service__in=scoped_services(user, Action.IMPORT_CASES),
+    )

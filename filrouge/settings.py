@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "filrouge.followalong",
     "filrouge.outcomes",
     "filrouge.reports",
+    "filrouge.imports",  # a service's spreadsheets brought in (issue 21)
     "filrouge.fidelity",
     "filrouge.privacy",
     "filrouge.audit",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("filrouge.followalong.urls")),
     path("", include("filrouge.outcomes.urls")),
     path("", include("filrouge.reports.urls")),
+    path("", include("filrouge.imports.urls")),
     path("", include("filrouge.fidelity.urls")),
     path("", include("filrouge.privacy.urls")),
     path("", include("filrouge.audit.urls")),

@@ -17,6 +17,7 @@ LINK_LABELS = {
     "core:organisation": _("Tous les services"),
     "outcomes:dashboard": _("Chiffres"),
     "reports:index": _("Rapports et exports"),
+    "imports:start": _("Importer des tableurs"),
     "fidelity:index": _("Fidélité IPS"),
     "accounts:admin_list": _("Comptes"),
     "organisations:admin_services": _("Organisation et services"),

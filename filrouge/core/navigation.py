@@ -41,6 +41,8 @@ def navigation_links(user) -> list[tuple[str, str]]:
     # export lists does).
     if policy.scoped_services(user, policy.Action.VIEW_FIGURES).exists():
         links += ["outcomes:dashboard", "reports:index"]
+    if policy.scoped_services(user, policy.Action.IMPORT_CASES).exists():
+        links.append("imports:start")
     if policy.can(user, policy.Action.MANAGE_ACCOUNTS):
         links.append("accounts:admin_list")
     if policy.can(user, policy.Action.MANAGE_ORGANISATION):
