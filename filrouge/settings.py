@@ -297,6 +297,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 # last FILROUGE_BACKUP_KEEP of them are kept; 0 turns the nightly backup off.
 BACKUP_DIR = Path(os.environ.get("FILROUGE_BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = env_int("FILROUGE_BACKUP_KEEP", 7)
+# The largest spreadsheet an import reads, and the most data rows of one of its sheets
+# (filrouge.imports.reading): beyond them the file is refused with the limit in the message.
+IMPORT_MAX_MB = env_int("FILROUGE_IMPORT_MAX_MB", 20)
+IMPORT_MAX_ROWS = env_int("FILROUGE_IMPORT_MAX_ROWS", 100_000)
 # An activity report's PDF or workbook over more pathways than this is prepared by the worker and
 # offered on its own page (filrouge.reports.files; the figure comes from a measurement there).
 REPORT_BACKGROUND_THRESHOLD = env_int("FILROUGE_REPORT_BACKGROUND_THRESHOLD", 1000)

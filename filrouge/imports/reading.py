@@ -40,9 +40,6 @@ from openpyxl.utils import get_column_letter
 
 from .errors import FileRefused
 
-# Defaults; the two first can be set in settings (FILROUGE_IMPORT_MAX_ROWS, FILROUGE_IMPORT_MAX_MB).
-MAX_ROWS = 100_000  # data rows per sheet, the header not counted
-MAX_MB = 20  # size of the uploaded file
 # Past this many consecutive empty rows the sheet has ended; data further down is refused, not lost.
 MAX_EMPTY_RUN = 1_000
 MAX_CELL_CHARS = 10_000
@@ -91,11 +88,13 @@ class Row:
 
 
 def max_rows() -> int:
-    return getattr(settings, "FILROUGE_IMPORT_MAX_ROWS", MAX_ROWS)
+    """Data rows per sheet, the header not counted (settings, FILROUGE_IMPORT_MAX_ROWS)."""
+    return settings.IMPORT_MAX_ROWS
 
 
 def max_mb() -> int:
-    return getattr(settings, "FILROUGE_IMPORT_MAX_MB", MAX_MB)
+    """Size of the uploaded file (settings, FILROUGE_IMPORT_MAX_MB)."""
+    return settings.IMPORT_MAX_MB
 
 
 def _n(number: int) -> str:

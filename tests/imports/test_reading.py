@@ -260,7 +260,7 @@ def test_a_sheet_damaged_half_way_is_refused_while_read():
 
 
 def test_a_file_over_the_size_limit_is_refused(settings):
-    settings.FILROUGE_IMPORT_MAX_MB = 1
+    settings.IMPORT_MAX_MB = 1
     error = refused(b"Nom\n" + b"Martin\n" * 200_000)
     assert error.code == "too_large"
     assert "1 Mo" in error.message
@@ -288,7 +288,7 @@ def test_a_workbook_of_too_many_parts_is_refused(monkeypatch):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_more_data_rows_than_the_limit_are_refused_with_the_limit(settings, kind):
-    settings.FILROUGE_IMPORT_MAX_ROWS = 3
+    settings.IMPORT_MAX_ROWS = 3
     people = [[f"Nom{i}", f"Prénom{i}"] for i in range(4)]
 
     def build(rows):
