@@ -151,13 +151,19 @@ def organisation_of(instance):
 def record_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw:
         return
+    if created:
+        entry = creation_entry(instance)
+        instance._audit_old = None
+        if entry is not None:
+            record_entry(entry)
+        return
     spec = _tracked[sender]
     withheld = spec.withheld(instance)
     old = getattr(instance, "_audit_old", None)
     values, names = {}, []
     for field in audited_fields(sender, spec, update_fields):
         new = plain(field.value_from_object(instance))
-        if created or old is None:
+        if old is None:
             before = None
             if new in (None, "", [], {}):
                 continue
@@ -171,7 +177,27 @@ def record_save(sender, instance, created, raw=False, update_fields=None, **kwar
     instance._audit_old = None
     if not names:
         return
-    record_change(Kind.CREATE if created else Kind.UPDATE, instance, spec, names, values)
+    record_change(Kind.UPDATE, instance, spec, names, values)
+
+
+def creation_entry(instance) -> dict | None:
+    """The entry recording the creation of `instance` (saved, with its primary key), as
+    `record(**entry)` takes it: its values that are not empty; None when it has none. The
+    `post_save` signal records it; a write that skips the signals (`bulk_create`) records it
+    itself, with `record` inside `api.buffered()`."""
+    spec = _tracked[type(instance)]
+    withheld = spec.withheld(instance)
+    values, names = {}, []
+    for field in audited_fields(type(instance), spec):
+        new = plain(field.value_from_object(instance))
+        if new in (None, "", [], {}):
+            continue
+        names.append(field.name)
+        if field.name not in withheld:
+            values[field.name] = [None, new]
+    if not names:
+        return None
+    return change_entry(Kind.CREATE, instance, spec, names, values)
 
 
 def remember_person(sender, instance, **kwargs):
@@ -193,15 +219,23 @@ def record_delete(sender, instance, **kwargs):
     record_change(Kind.DELETE, instance, spec, names, values, person=person)
 
 
-def record_change(kind, instance, spec: Tracked, names, values, person=...):
+def change_entry(kind, instance, spec: Tracked, names, values, person=...) -> dict:
+    return {
+        "kind": kind,
+        "organisation_id": organisation_of(instance),
+        "object_type": spec.label,
+        "object_id": instance.pk,
+        "person_id": person_of(instance, spec.person) if person is ... else person,
+        "changes": values or None,
+        "fields": names,
+    }
+
+
+def record_entry(entry: dict) -> None:
     from filrouge.audit.api import record
 
-    record(
-        kind,
-        organisation_id=organisation_of(instance),
-        object_type=spec.label,
-        object_id=instance.pk,
-        person_id=person_of(instance, spec.person) if person is ... else person,
-        changes=values or None,
-        fields=names,
-    )
+    record(**entry)
+
+
+def record_change(kind, instance, spec: Tracked, names, values, person=...):
+    record_entry(change_entry(kind, instance, spec, names, values, person))

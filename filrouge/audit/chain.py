@@ -24,7 +24,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -112,6 +112,68 @@ def seal_changes(values: dict) -> tuple[str, str]:
     return text, digest(text)
 
 
+@dataclass(frozen=True)
+class EntryData:
+    """One entry to append, before its chain gives it a place (`append_many`)."""
+
+    kind: str
+    organisation_id: int | None
+    actor_id: int | None = None
+    actor_label: str = ""
+    object_type: str = ""
+    object_id: int | None = None
+    person_id: int | None = None
+    fields: tuple = ()
+    changes: dict | None = None
+    address: str | None = None
+    detail: str = ""
+
+    @property
+    def stream(self) -> Stream:
+        return stream_of(self.kind)
+
+    @property
+    def chain(self) -> str:
+        return chain_key(self.organisation_id, self.stream)
+
+
+def locked_head(key: str, organisation_id: int | None, stream: str) -> ChainHead:
+    """The chain's head, locked until the transaction ends (created with the chain's first entry)."""
+    head = ChainHead.objects.select_for_update().filter(key=key).first()
+    if head is None:  # the chain's first entry
+        ChainHead.objects.get_or_create(
+            key=key, defaults={"organisation_id": organisation_id, "stream": stream}
+        )
+        head = ChainHead.objects.select_for_update().get(key=key)
+    return head
+
+
+def sealed(data: EntryData, key: str, seq: int, prev_hash: str) -> AuditEntry:
+    """The entry at `seq` of chain `key`, after the entry whose hash is `prev_hash`, sealed."""
+    text, changes_digest = seal_changes(data.changes) if data.changes else ("", "")
+    entry = AuditEntry(
+        chain=key,
+        seq=seq,
+        organisation_id=data.organisation_id,
+        kind=data.kind,
+        at=timezone.now(),
+        actor_id=data.actor_id,
+        actor_label=data.actor_label[:100],
+        object_type=data.object_type,
+        object_id=data.object_id,
+        person_id=data.person_id,
+        fields=sorted(data.fields),
+        changes=text,
+        changes_digest=changes_digest,
+        address=clean_address(data.address),
+        detail=(data.detail or "")[:200],
+        prev_hash=prev_hash,
+        key_id=keys.sealing_id(),
+    )
+    entry.hash = entry_hash(entry)
+    return entry
+
+
 def append(
     kind: str,
     *,
@@ -130,39 +192,87 @@ def append(
     serialised by the lock on its head row, which gives the latest committed head once the lock is
     granted (on SQLite, IMMEDIATE transactions serialise every writer already). Inside a
     request's transaction the chain stays locked until it commits."""
-    stream = stream_of(kind)
-    key = chain_key(organisation_id, stream)
-    text, changes_digest = seal_changes(changes) if changes else ("", "")
+    data = EntryData(
+        kind,
+        organisation_id,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        fields=tuple(fields),
+        changes=changes,
+        address=address,
+        detail=detail,
+    )
+    return append_entry(data)
+
+
+def append_entry(data: EntryData) -> AuditEntry:
+    """`append` of an `EntryData`."""
+    key = data.chain
     with transaction.atomic(savepoint=False):
-        head = ChainHead.objects.select_for_update().filter(key=key).first()
-        if head is None:  # the chain's first entry
-            ChainHead.objects.get_or_create(
-                key=key, defaults={"organisation_id": organisation_id, "stream": stream}
-            )
-            head = ChainHead.objects.select_for_update().get(key=key)
-        entry = AuditEntry(
-            chain=key,
-            seq=head.seq + 1,
-            organisation_id=organisation_id,
-            kind=kind,
-            at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label[:100],
-            object_type=object_type,
-            object_id=object_id,
-            person_id=person_id,
-            fields=sorted(fields),
-            changes=text,
-            changes_digest=changes_digest,
-            address=clean_address(address),
-            detail=(detail or "")[:200],
-            prev_hash=head.hash,
-            key_id=keys.sealing_id(),
-        )
-        entry.hash = entry_hash(entry)
+        head = locked_head(key, data.organisation_id, data.stream)
+        entry = sealed(data, key, head.seq + 1, head.hash)
         entry.save(force_insert=True)
         ChainHead.objects.filter(pk=head.pk).update(seq=entry.seq, hash=entry.hash)
     return entry
+
+
+# Rows per INSERT of `append_many`.
+BATCH_SIZE = 500
+
+
+def append_many(entries) -> list[AuditEntry]:
+    """Adds the entries (`EntryData`) at the end of their chains, each chain in the order given:
+    exactly what one `append` per entry would write, in three queries per chain plus one INSERT
+    per `BATCH_SIZE` entries. The heads are locked in the order of their keys, so two batches
+    touching the same chains cannot wait for each other. Returns the entries, chain by chain."""
+    by_chain: dict[str, list[EntryData]] = {}
+    for data in entries:
+        by_chain.setdefault(data.chain, []).append(data)
+    written = []
+    with transaction.atomic(savepoint=False):
+        for key in sorted(by_chain):
+            batch = by_chain[key]
+            head = locked_head(key, batch[0].organisation_id, batch[0].stream)
+            seq, previous, chained = head.seq, head.hash, []
+            for data in batch:
+                seq += 1
+                entry = sealed(data, key, seq, previous)
+                previous = entry.hash
+                chained.append(entry)
+            insert(chained)
+            ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=previous)
+            written += chained
+    return written
+
+
+def insert(entries: list[AuditEntry]) -> None:
+    """Writes new entries: on PostgreSQL with COPY (several times faster than an INSERT of many
+    rows, whose building in Python costs more than the entries themselves; the entries get no
+    primary key then), elsewhere `BATCH_SIZE` rows per INSERT."""
+    database = connections[AuditEntry.objects.db]
+    if database.vendor != "postgresql":
+        AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+        return
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    # Only these need the field's conversion (JSON, encryption); psycopg writes the others as they are.
+    converted = {"fields", "changes"}
+    prepared = [
+        (field.attname, field.get_db_prep_save if field.name in converted else None) for field in fields
+    ]
+    quote = database.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    statement = f"COPY {quote(AuditEntry._meta.db_table)} ({columns}) FROM STDIN"
+    with database.cursor() as cursor, cursor.copy(statement) as copy:
+        for entry in entries:
+            copy.write_row(
+                [
+                    getattr(entry, name) if prepare is None else prepare(getattr(entry, name), database)
+                    for name, prepare in prepared
+                ]
+            )
 
 
 # --- Verification ------------------------------------------------------------------------------

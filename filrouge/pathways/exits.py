@@ -22,15 +22,31 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from filrouge.pathways.models import Enrolment, ExitOutcome
-from filrouge.placements.models import DURABLE, TRANSITIONAL, Placement, PlacementQuerySet, held_through
+from filrouge.placements.models import (
+    DURABLE,
+    TRANSITIONAL,
+    Placement,
+    PlacementKind,
+    PlacementQuerySet,
+    held_through,
+)
 
 OUTCOME_OF_JOB = {DURABLE: ExitOutcome.DURABLE_EMPLOYMENT, TRANSITIONAL: ExitOutcome.TRANSITION_EMPLOYMENT}
 
 
 def supported_outcomes(enrolment, on: date) -> frozenset[ExitOutcome]:
     """The exits into employment the pathway's jobs current on `on` support (one query)."""
-    jobs = enrolment.placements.jobs().ongoing_on(on).select_related("company")
-    return frozenset(OUTCOME_OF_JOB[job.employment_outcome] for job in jobs if job.employment_outcome)
+    return outcomes_of_jobs(enrolment.placements.jobs().ongoing_on(on).select_related("company"), on)
+
+
+def outcomes_of_jobs(jobs, on: date) -> frozenset[ExitOutcome]:
+    """The exits into employment that `jobs` held on `on` support. Pure: the jobs may be unsaved
+    (an import's dry run reads the jobs it plans, with their company in memory)."""
+    return frozenset(
+        OUTCOME_OF_JOB[job.employment_outcome]
+        for job in jobs
+        if job.kind == PlacementKind.EMPLOYMENT and job.is_ongoing(on) and job.employment_outcome
+    )
 
 
 def refusal(outcome: str, on: date, supported: frozenset[ExitOutcome]) -> str:

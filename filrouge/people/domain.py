@@ -59,14 +59,31 @@ def near_identity(person: Person) -> list[Person]:
         .exclude(pk=person.pk)
         .order_by("pk")
     )
-    near = []
+    return [other for other in candidates if is_near(first, lasts, person.date_of_birth, other)]
+
+
+def is_near(first: str, lasts: set[str], born: date, other) -> bool:
+    """`near_identity`'s rule for one candidate born on `born` or a swapped-digit date of it."""
+    if other.date_of_birth == born:
+        return one_letter_off(first, lasts, other.first_name, last_names(other))
+    return fold(other.first_name) == first and bool(lasts & last_names(other))
+
+
+def identity_matches(person, candidates) -> tuple[list, list]:
+    """The guard's rule on rows already in memory (an import's own new people): the candidates
+    with `person`'s identity (`Person.same_identity`), and the near ones (`near_identity`).
+    Candidates born on other dates than `person`'s and its swapped-digit dates never match."""
+    first, lasts, born = fold(person.first_name), last_names(person), person.date_of_birth
+    dates = {born, *swapped_digit_dates(born)}
+    exact, near = [], []
     for other in candidates:
-        if other.date_of_birth == person.date_of_birth:
-            if one_letter_off(first, lasts, other.first_name, last_names(other)):
-                near.append(other)
-        elif fold(other.first_name) == first and lasts & last_names(other):
+        if other is person or other.date_of_birth not in dates:
+            continue
+        if other.date_of_birth == born and fold(other.first_name) == first and lasts & last_names(other):
+            exact.append(other)
+        elif is_near(first, lasts, born, other):
             near.append(other)
-    return near
+    return exact, near
 
 
 def possible_duplicate(person: Person) -> PossibleDuplicate | None:
@@ -95,3 +112,46 @@ def create_person(person: Person, *, by, homonym_confirmed: bool = False) -> Per
     person.created_by = by
     person.save()
     return person
+
+
+# Rows per INSERT of the bulk writes (`create_people`, `pathways.domain.open_imported_pathways`).
+BATCH_SIZE = 500
+
+
+@transaction.atomic
+def create_people(people: list[Person], *, by) -> list[Person]:
+    """Records new people in bulk, as `create_person` records each (an import of thousands of
+    rows): the first name capitalised, `created_by`, the folded names and the home placed at its
+    commune as `Person.save` does (once per postal code and commune), `BATCH_SIZE` rows per
+    INSERT, and the audit trail's creation entries that the save's signal would have written
+    (in batches, `audit.api.buffered`). Returns the people, with their ids.
+
+    The duplicate guard is the caller's: it has checked each person against the organisation's
+    people and against the others of the batch (`identity_matches`), under the organisation's
+    lock, which is taken here too when the caller has not (the same lock as `create_person`)."""
+    from filrouge.audit import api as audit
+    from filrouge.audit.capture import creation_entry
+
+    for organisation_id in sorted({person.organisation_id for person in people}):
+        Organisation.objects.select_for_update(no_key=True).only("pk").get(pk=organisation_id)
+    points: dict[tuple[str, str], tuple] = {}
+    for person in people:
+        person.first_name = capitalise_first_name(person.first_name)
+        person.created_by = by
+        place, unplaced = (person.postal_code, person.city), None in (person.latitude, person.longitude)
+        if unplaced and place in points:
+            person.latitude, person.longitude = points[place]
+            person.prepare_for_save(placed=True)
+        else:
+            person.prepare_for_save()
+            if unplaced:
+                points[place] = (person.latitude, person.longitude)
+    with audit.buffered():
+        for start in range(0, len(people), BATCH_SIZE):
+            batch = people[start : start + BATCH_SIZE]
+            Person.objects.bulk_create(batch)
+            for person in batch:
+                entry = creation_entry(person)
+                if entry is not None:
+                    audit.record(**entry)
+    return people

@@ -89,10 +89,16 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        kwargs["update_fields"] = self.prepare_for_save(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def prepare_for_save(self, update_fields=None, *, placed: bool = False):
+        """What a save computes before writing (also for `people.domain.create_people`, whose
+        `bulk_create` calls no `save`): the folded names, and the home placed at its commune unless
+        the caller did it (`placed`). Returns the `update_fields` to save."""
         self.search_name = search_text(self.first_name, self.usual_name, self.birth_name)
         self.sort_name = sort_key(self.last_name, self.first_name)
-        kwargs["update_fields"] = place_at_commune(self, kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
+        return update_fields if placed else place_at_commune(self, update_fields)
 
     def clean(self):
         super().clean()

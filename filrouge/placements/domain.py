@@ -85,11 +85,23 @@ class Errors:
             raise ValidationError(self.by_field)
 
 
-def check_open_record(enrolment, errors: Errors) -> None:
+def check_open_record(
+    enrolment, errors: Errors, started_on: date | None = None, *, history: bool = False
+) -> None:
+    """A placement is added to a current pathway; with `history` (an import bringing a former
+    tool's past in), to an exited one too, when it began on or before the exit."""
     if enrolment.person.is_anonymised:
         errors.add(None, ANONYMISED_RECORD)
-    elif not enrolment.is_current:
+    elif enrolment.is_current:
+        return
+    elif not history:
         errors.add(None, _("Ce parcours est terminé : on n'y ajoute plus d'expérience en emploi."))
+    elif started_on is not None and started_on > enrolment.exit_date:
+        errors.add(
+            "started_on",
+            _("Cette expérience commence après la sortie du parcours (le %(day)s).")
+            % {"day": long_day(enrolment.exit_date)},
+        )
 
 
 def not_in_future(errors: Errors, field: str, value: date | None, message: str) -> None:
@@ -310,16 +322,24 @@ def link_tutor(placement) -> None:
 
 
 @transaction.atomic
-def start_placement(enrolment, by, *, kind, move_to_employment: bool | None = None, **fields) -> Placement:
+def start_placement(
+    enrolment, by, *, kind, move_to_employment: bool | None = None, history: bool = False, **fields
+) -> Placement:
     """Records an immersion, an internship or a job of the pathway. A job moves the pathway to
     "in employment" on its start date when `move_to_employment` says so; None: by default, when
-    the job is under way (`moves_to_employment_by_default`)."""
+    the job is under way (`moves_to_employment_by_default`).
+
+    `history`: a past placement an import brings in (the page never passes it). It may belong
+    to an exited pathway when it began on or before the exit, and it never moves the phase: the
+    imported file states the phase, and past phase changes would break the history's order."""
     errors = Errors()
     if kind not in PlacementKind.values:
         errors.add("kind", _("Choisissez une immersion, un stage ou un emploi."))
         errors.raise_any()
     kind = PlacementKind(kind)
-    check_open_record(enrolment, errors)
+    if history:
+        move_to_employment = False
+    check_open_record(enrolment, errors, fields.get("started_on"), history=history)
     fields = normalised(kind, fields)
     check_details(enrolment, kind, fields, errors)
     start, planned_end = fields.get("started_on"), fields.get("planned_end_on")
@@ -393,6 +413,33 @@ def default_next_phase(placement) -> str:
     return KEEP_PHASE
 
 
+def check_end(
+    placement, errors: Errors, *, ended_on: date | None, reason, assessment: str, led_to_job: bool | None
+) -> tuple[str, bool | None]:
+    """The rules on the end of `placement` (read by the import's dry run too, on a placement
+    not saved yet). Returns the assessment and its outcome as the kind carries them: none for
+    a job or an internship."""
+    if ended_on is None:
+        errors.add("ended_on", _("Indiquez la date de fin."))
+    else:
+        if ended_on < placement.started_on:
+            errors.add(
+                "ended_on",
+                _("La fin ne peut pas précéder le début (%(day)s).")
+                % {"day": long_day(placement.started_on)},
+            )
+        not_in_future(errors, "ended_on", ended_on, _("La date de fin ne peut pas être dans le futur."))
+    if reason not in EndReason.values:
+        errors.add("reason", _("Choisissez le motif de fin."))
+    if placement.kind != PlacementKind.IMMERSION:
+        return "", None
+    if assessment not in ImmersionAssessment.values:
+        errors.add("assessment", _("Indiquez le bilan de l'immersion : réalisée, en partie, ou non."))
+    if led_to_job is None:
+        errors.add("led_to_job", _("Indiquez si l'immersion a débouché sur un emploi."))
+    return assessment, led_to_job
+
+
 @transaction.atomic
 def end_placement(
     placement,
@@ -414,25 +461,9 @@ def end_placement(
         errors.add(None, ANONYMISED_RECORD)
     elif placement.ended_on is not None:
         errors.add(None, _("Cette expérience est déjà terminée."))
-    if ended_on is None:
-        errors.add("ended_on", _("Indiquez la date de fin."))
-    else:
-        if ended_on < placement.started_on:
-            errors.add(
-                "ended_on",
-                _("La fin ne peut pas précéder le début (%(day)s).")
-                % {"day": long_day(placement.started_on)},
-            )
-        not_in_future(errors, "ended_on", ended_on, _("La date de fin ne peut pas être dans le futur."))
-    if reason not in EndReason.values:
-        errors.add("reason", _("Choisissez le motif de fin."))
-    if placement.kind == PlacementKind.IMMERSION:
-        if assessment not in ImmersionAssessment.values:
-            errors.add("assessment", _("Indiquez le bilan de l'immersion : réalisée, en partie, ou non."))
-        if led_to_job is None:
-            errors.add("led_to_job", _("Indiquez si l'immersion a débouché sur un emploi."))
-    else:
-        assessment, led_to_job = "", None
+    assessment, led_to_job = check_end(
+        placement, errors, ended_on=ended_on, reason=reason, assessment=assessment, led_to_job=led_to_job
+    )
     enrolment = placement.enrolment
     if next_phase is None:
         next_phase = default_next_phase(placement)
