@@ -301,6 +301,9 @@ BACKUP_KEEP = env_int("FILROUGE_BACKUP_KEEP", 7)
 # (filrouge.imports.reading): beyond them the file is refused with the limit in the message.
 IMPORT_MAX_MB = env_int("FILROUGE_IMPORT_MAX_MB", 20)
 IMPORT_MAX_ROWS = env_int("FILROUGE_IMPORT_MAX_ROWS", 100_000)
+# An import of more data rows than this (every file of the run together) is checked and applied by
+# the worker, its page showing the progress (filrouge.imports.tasks); smaller ones in the request.
+IMPORT_BACKGROUND_ROWS = env_int("FILROUGE_IMPORT_BACKGROUND_ROWS", 2000)
 # An activity report's PDF or workbook over more pathways than this is prepared by the worker and
 # offered on its own page (filrouge.reports.files; the figure comes from a measurement there).
 REPORT_BACKGROUND_THRESHOLD = env_int("FILROUGE_REPORT_BACKGROUND_THRESHOLD", 1000)

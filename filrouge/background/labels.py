@@ -20,6 +20,9 @@ TASK_LABELS = {
     "filrouge.reports.tasks.remove_expired_report_files": _("Suppression des rapports expirés"),
     "filrouge.documents.tasks.sweep_files": _("Nettoyage des fichiers joints inutilisés"),
     "filrouge.backups.tasks.nightly_backup": _("Sauvegarde de la nuit"),
+    "filrouge.imports.tasks.check_import": _("Vérification d'un import de tableurs"),
+    "filrouge.imports.tasks.apply_import": _("Import de tableurs"),
+    "filrouge.imports.tasks.remove_expired_imports": _("Suppression des imports expirés"),
 }
 
 

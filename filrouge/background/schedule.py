@@ -26,6 +26,8 @@ SCHEDULE = (
     Periodic("audit_verify", "30 3 * * *", "filrouge.audit.tasks.verify_audit"),
     # Prepared report files are kept 7 days (filrouge.reports.models.ReportFile).
     Periodic("report_files", "15 4 * * *", "filrouge.reports.tasks.remove_expired_report_files"),
+    # Import runs are kept 7 days: then their files and report go (filrouge.imports.models.ImportRun).
+    Periodic("import_runs", "20 4 * * *", "filrouge.imports.tasks.remove_expired_imports"),
     Periodic("prune_tasks", "0 4 * * *", "filrouge.background.tasks.prune_finished_tasks"),
     # The heads published outside the database every day, whatever the verification finds.
     Periodic("audit_publish", "45 2 * * *", "filrouge.audit.tasks.publish_audit_heads"),

@@ -35,9 +35,17 @@ from filrouge.core.search import words
 from filrouge.employers.models import CompanyKind, RelationshipStatus, SizeBand
 from filrouge.imports import values
 from filrouge.imports.values import Choice, SizeBandChoice
-from filrouge.pathways.models import EducationLevel, EmploymentStatus, ExitOutcome, Housing, Phase, RqthStatus
+from filrouge.pathways.models import (
+    EducationLevel,
+    EmploymentStatus,
+    ExitOutcome,
+    Housing,
+    Phase,
+    RqthStatus,
+    SuspensionReason,
+)
 from filrouge.people.models import ContactChannel, ContactKind, Sex
-from filrouge.placements.models import EndReason, ImmersionObjective, PlacementKind
+from filrouge.placements.models import EndReason, ImmersionAssessment, ImmersionObjective, PlacementKind
 from filrouge.referentials.models import ContractType
 
 PEOPLE, COMPANIES, PLACEMENTS = "people", "companies", "placements"
@@ -284,6 +292,14 @@ END_REASON = Choice(
         "other": ["Rupture conventionnelle"],
     },
 )
+ASSESSMENT = Choice(
+    ImmersionAssessment,
+    {
+        "completed": ["Faite", "Oui"],
+        "partly": ["En partie", "Partielle"],
+        "no_show": ["Non réalisée", "Absence", "Non"],
+    },
+)
 OBJECTIVE = Choice(
     ImmersionObjective,
     {
@@ -298,12 +314,25 @@ OBJECTIVE = Choice(
 
 def person_columns() -> tuple[Column, ...]:
     P, E, S, C = "people.Person", "pathways.Enrolment", "pathways.EntrySituation", "people.Contact"
+    PC = "pathways.PhaseChange"
+    suspensions = partial(
+        values.parse_suspensions,
+        reasons=Choice(
+            SuspensionReason, {"health": ["Santé", "Maladie"], "personal": ["Personnelle", "Famille"]}
+        ),
+        default=SuspensionReason.OTHER,
+    )
     return (
         Column("external_id", gettext_lazy("Identifiant externe"), external_id, "imports.external_id",
                aliases=("ID", "Identifiant", "N° de dossier", "N° dossier", "Numéro de dossier",
-                        "N° de parcours", "Référence", "Réf", "Matricule"),
+                        "N° de personne", "Référence", "Réf", "Matricule"),
                help=gettext_lazy("Facultatif : votre numéro de dossier ; il évite les doublons quand vous réimportez."),
                example=EXAMPLE_ID, format=TEXT, external_id=True),
+        # The pathway's own id: a person followed twice in the service has two, one a row.
+        Column("pathway_external_id", gettext_lazy("N° de parcours"), external_id, "imports.ImportedKey.external_id",
+               aliases=("Identifiant du parcours", "Référence du parcours"),
+               help=gettext_lazy("Facultatif : le numéro du parcours dans votre ancien outil ; les expériences peuvent le citer."),
+               example="P-1", format=TEXT),
         Column("birth_name", gettext_lazy("Nom de naissance"), text(f"{P}.birth_name"), f"{P}.birth_name", required=True,
                aliases=("Nom", "Nom de famille", "Nom patronymique", "NOM DE NAISSANCE", "Last name"),
                help=gettext_lazy("Le nom de naissance."), example="Martin"),
@@ -355,6 +384,10 @@ def person_columns() -> tuple[Column, ...]:
         Column("phase", gettext_lazy("Étape"), PHASE, f"{E}.phase", aliases=("Étape actuelle", "Phase", "Étape du parcours"),
                help=gettext_lazy("L'étape actuelle du parcours (Accueil, Profil professionnel, Recherche d'emploi…)."),
                example="Recherche d'emploi"),
+        Column("phase_since", gettext_lazy("Depuis le"), event_date, f"{PC}.changed_on",
+               aliases=("Étape depuis le", "Date de l'étape", "Date de début de l'étape"),
+               help=gettext_lazy("jj/mm/aaaa : le début de l'étape actuelle ; vide : la date d'entrée, sinon d'orientation."),
+               example="02/03/2026", format=DATE),
         Column("planned_end_date", gettext_lazy("Fin prévue"), event_date, f"{E}.planned_end_date",
                aliases=("Date de fin prévue", "Fin de prise en charge prévue", "Fin d'accompagnement prévue"),
                help=gettext_lazy("jj/mm/aaaa ; vide : celle du programme du service."), example="", format=DATE),
@@ -364,6 +397,20 @@ def person_columns() -> tuple[Column, ...]:
         Column("exit_outcome", gettext_lazy("Motif de sortie"), EXIT_OUTCOME, f"{E}.exit_outcome",
                aliases=("Situation à la sortie", "Type de sortie"),
                help=gettext_lazy("Avec la date de sortie : Emploi durable, Formation, Déménagement…"), example=""),
+        Column("reoriented_to", gettext_lazy("Réorientation vers"), text(f"{E}.reoriented_to"), f"{E}.reoriented_to",
+               aliases=("Réorienté(e) vers", "Structure de réorientation"),
+               help=gettext_lazy("Pour une réorientation : l'ESAT, l'entreprise adaptée ou le service."), example=""),
+        Column("exit_comment", gettext_lazy("Commentaire de sortie"), text(f"{E}.exit_comment", 2000),
+               f"{E}.exit_comment", aliases=("Commentaire sur la sortie",), help=gettext_lazy("Facultatif."),
+               example=""),
+        Column("suspensions", gettext_lazy("Suspensions"), suspensions, "pathways.Suspension.start_date",
+               aliases=("Périodes de suspension",),
+               help=gettext_lazy("jj/mm/aaaa-jj/mm/aaaa motif ; séparées par « ; » (fin vide pour une suspension en cours)."),
+               example="03/02/2026-17/02/2026 Hospitalisation"),
+        Column("homonym_confirmed", gettext_lazy("Homonyme confirmé"), flag, "people.Person.id",
+               aliases=("Homonyme", "Ce n'est pas la même personne"),
+               help=gettext_lazy("Oui : une autre personne porte ces nom, prénom et date de naissance, créer celle-ci quand même."),
+               example=""),
         Column("employment_status", gettext_lazy("Situation d'emploi à l'entrée"), EMPLOYMENT_STATUS,
                f"{S}.employment_status", required=True,
                aliases=("Situation d'emploi", "Situation professionnelle", "Situation à l'entrée"),
@@ -479,9 +526,14 @@ def placement_columns() -> tuple[Column, ...]:
                aliases=("ID expérience", "Référence de l'expérience", "N° de contrat"),
                help=gettext_lazy("Facultatif : votre référence de ce contrat ou de cette immersion."),
                example=EXAMPLE_ID, format=TEXT, external_id=True),
+        Column("pathway_external_id", gettext_lazy("N° de parcours"), external_id, "imports.ImportedKey.external_id",
+               aliases=("Identifiant du parcours", "N° parcours", "Référence du parcours"),
+               help=gettext_lazy("Celui du fichier des personnes ; sinon l'identifiant de la personne, ou ses nom, "
+                                 "prénom et date de naissance."),
+               example=EXAMPLE_ID, format=TEXT),
         Column("person_external_id", gettext_lazy("Identifiant externe de la personne"), external_id,
                "imports.external_id",
-               aliases=("Identifiant externe", "ID", "Identifiant", "N° de parcours", "N° de dossier", "N° dossier",
+               aliases=("Identifiant externe", "ID", "Identifiant", "N° de dossier", "N° dossier",
                         "Numéro de dossier", "Matricule"),
                help=gettext_lazy("Celui du fichier des personnes ; sinon nom, prénom et date de naissance."),
                example=EXAMPLE_ID, format=TEXT),
@@ -494,6 +546,16 @@ def placement_columns() -> tuple[Column, ...]:
                aliases=("Né(e) le", "Née le", "Né le", "DDN", "Date naissance"),
                help=gettext_lazy("jj/mm/aaaa, pour reconnaître la personne sans identifiant."), example="15/03/1990",
                format=DATE),
+        Column("referral_date", gettext_lazy("Date d'orientation"), event_date, "pathways.Enrolment.referral_date",
+               aliases=("Date de l'orientation", "Date de prescription"),
+               help=gettext_lazy("jj/mm/aaaa : dit de quel parcours il s'agit quand la personne en a eu plusieurs "
+                                 "dans le service."),
+               example="06/01/2026", format=DATE),
+        Column("company_external_id", gettext_lazy("Identifiant de l'entreprise"), external_id,
+               "imports.ImportedKey.external_id",
+               aliases=("N° d'entreprise", "ID entreprise", "Référence de l'entreprise"),
+               help=gettext_lazy("Celui du fichier des entreprises ; sinon le SIRET, sinon le nom."),
+               example=EXAMPLE_ID, format=TEXT),
         Column("company_siret", gettext_lazy("SIRET de l'entreprise"), values.parse_siret, "employers.Company.siret",
                aliases=("SIRET", "N° SIRET"), help=gettext_lazy("14 chiffres ; sinon le nom de l'entreprise."),
                example="732 829 320 00074", format=TEXT),
@@ -508,7 +570,11 @@ def placement_columns() -> tuple[Column, ...]:
                aliases=("Contrat", "Nature du contrat"),
                help=gettext_lazy("Pour un emploi : CDI, CDD de 6 mois ou plus, CDD de moins de 6 mois, Intérim…"),
                example="CDD de 6 mois ou plus"),
-        Column("job_title", gettext_lazy("Poste"), text("referentials.JobTitle.label"), f"{P}.job_title", required=True,
+        Column("ogr_code", gettext_lazy("Code OGR du poste"), values.parse_integer, "referentials.JobTitle.code",
+               aliases=("Code OGR", "OGR", "Code appellation"),
+               help=gettext_lazy("Facultatif : le code de l'intitulé dans le référentiel ROME ; il prime sur « Poste »."),
+               example="11573", format=TEXT),
+        Column("job_title", gettext_lazy("Poste"), text("referentials.JobTitle.label"), f"{P}.job_title",
                aliases=("Métier", "Intitulé du poste", "Emploi occupé", "Appellation", "Appellation ROME",
                         "Poste occupé"),
                help=gettext_lazy("L'intitulé du métier, cherché dans le référentiel ROME."), example="Boulanger / Boulangère"),
@@ -537,6 +603,15 @@ def placement_columns() -> tuple[Column, ...]:
                aliases=("Objectif", "Objectif de la PMSMP"),
                help=gettext_lazy("Pour une immersion : Découvrir un métier, Confirmer un projet, Initier un recrutement."),
                example=""),
+        Column("assessment", gettext_lazy("Bilan de l'immersion"), ASSESSMENT, f"{P}.assessment",
+               aliases=("Bilan", "Bilan de la PMSMP"),
+               help=gettext_lazy("Pour une immersion terminée : Réalisée, Réalisée en partie, Non réalisée."),
+               example=""),
+        Column("led_to_job", gettext_lazy("A débouché sur un emploi"), values.parse_boolean, f"{P}.led_to_job",
+               aliases=("Débouché sur un emploi", "Embauche à la suite"),
+               help=gettext_lazy("Pour une immersion terminée : oui ou non."), example=""),
+        Column("end_comment", gettext_lazy("Commentaire de fin"), values.parse_text, f"{P}.end_comment",
+               aliases=("Commentaire sur la fin",), help=gettext_lazy("Facultatif."), example=""),
     )  # fmt: skip
 
 
@@ -549,8 +624,9 @@ KINDS: dict[str, Kind] = {
         "Emplois et immersions",
         placement_columns(),
         alternatives=(
-            (("person_external_id",), ("last_name", "first_name", "date_of_birth")),
-            (("company_siret",), ("company_name",)),
+            (("pathway_external_id",), ("person_external_id",), ("last_name", "first_name", "date_of_birth")),
+            (("company_external_id",), ("company_siret",), ("company_name",)),
+            (("ogr_code",), ("job_title",)),
         ),
     ),
 }

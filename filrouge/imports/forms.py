@@ -1,8 +1,8 @@
-"""The forms of the import pages: the upload (service, kind, file) and the columns' mapping."""
+"""The forms of the import pages: the upload (service, up to three files with their content) and
+the columns' mapping."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,19 +14,22 @@ from filrouge.imports.models import SourceKind
 ACCEPTED = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+GUESS = ""
+
+
+def kind_choices():
+    return [(GUESS, _("Reconnaître d'après le fichier"))] + [
+        (kind, SourceKind(kind).label) for kind in uploads.IMPORTABLE
+    ]
+
+
 class UploadForm(forms.Form):
+    """The service and up to `uploads.MAX_FILES` files, each with its content (chosen, or
+    recognised from a workbook's sheet names or from the headers). Clean, it gives `files`:
+    [(upload, [uploads.Inspected])], one source per kind in all."""
+
     service = forms.ModelChoiceField(
         label=gettext_lazy("Service"), queryset=None, empty_label=gettext_lazy("— Choisir un service —")
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Contenu du fichier"),
-        choices=[(kind, SourceKind(kind).label) for kind in uploads.IMPORTABLE],
-        initial=uploads.IMPORTABLE[0],
-        widget=forms.RadioSelect,
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Fichier à importer (.csv ou .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
 
     def __init__(self, *args, services, **kwargs):
@@ -36,18 +39,59 @@ class UploadForm(forms.Form):
         if len(only) == 1:
             self.fields["service"].initial = only[0].pk
             self.fields["service"].empty_label = None
+        for number in range(1, uploads.MAX_FILES + 1):
+            file_name, kind_name = self.names(number)
+            self.fields[file_name] = forms.FileField(
+                label=_("Fichier %(number)s (.csv ou .xlsx)") % {"number": number},
+                required=number == 1,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
+            )
+            self.fields[kind_name] = forms.ChoiceField(
+                label=_("Contenu du fichier %(number)s") % {"number": number},
+                choices=kind_choices(),
+                required=False,
+            )
         self.fields["file"].help_text = _(
-            "%(mb)s Mo et %(rows)s lignes de données au plus ; un fichier plus grand est refusé pour l'instant."
-        ) % {"mb": uploads.max_mb(), "rows": number_format(uploads.SYNC_MAX_ROWS, force_grouping=True)}
+            "Un classeur dont les feuilles portent les noms du modèle complet (« Personnes », "
+            "« Entreprises », « Emplois et immersions ») est lu feuille par feuille."
+        )
+
+    @staticmethod
+    def names(number: int) -> tuple[str, str]:
+        """The first file keeps the plain names ("file", "kind")."""
+        return ("file", "kind") if number == 1 else (f"file_{number}", f"kind_{number}")
+
+    def pairs(self):
+        """(file field, kind field) per file, for the template."""
+        return [tuple(self[name] for name in self.names(n)) for n in range(1, uploads.MAX_FILES + 1)]
 
     def clean(self):
         cleaned = super().clean()
-        upload, kind = cleaned.get("file"), cleaned.get("kind")
-        if upload is not None and kind:
+        files, kinds = [], {}
+        for number in range(1, uploads.MAX_FILES + 1):
+            file_name, kind_name = self.names(number)
+            upload = cleaned.get(file_name)
+            if upload is None:
+                continue
             try:
-                cleaned["inspected"] = uploads.inspect(upload, upload.name, kind)
+                inspected = uploads.inspect(upload, upload.name, cleaned.get(kind_name) or None)
             except FileRefused as error:
-                self.add_error("file", error.message)
+                self.add_error(file_name, error.message)
+                continue
+            for found in inspected:
+                kinds.setdefault(found.kind, []).append(number)
+            files.append((upload, inspected))
+        for kind, numbers in kinds.items():
+            if len(numbers) > 1:
+                self.add_error(
+                    None,
+                    _(
+                        "Il y a plusieurs fichiers ou feuilles « %(kind)s » : un seul par contenu. "
+                        "Rassemblez leurs lignes ou importez-les l'un après l'autre."
+                    )
+                    % {"kind": SourceKind(kind).label},
+                )
+        cleaned["files"] = files
         return cleaned
 
 

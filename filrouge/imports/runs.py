@@ -1,14 +1,20 @@
-"""An import, from the file to the report: read → map → parse → plan → (apply: write) → report.
+"""An import, from the files to the report: read → map → parse → plan → (apply: write) → report.
 
-    run, report = run_import(Source("companies", file, "entreprises.csv"), service=s, user=u,
-                             dry_run=True)
+    run, report = run_import([Source("companies", file, "entreprises.csv"), Source("people", …)],
+                             service=s, user=u, dry_run=True)
+
+A run holds one source per kind (three files, or a workbook's sheets), planned and written in the
+order companies → people → placements (`ORDER`): a later kind sees what the earlier ones plan
+(`context.RunContext`), so a job can name a person and a company the same run creates.
 
 The dry run plans without writing anything to the records (the run and its report are kept).
 The apply is all or nothing, in one transaction: it takes the organisation's row lock (the one
 `people.domain.create_person` takes, so two imports of one organisation queue, and each plans
 after the other committed), plans again under the lock, writes nothing if any row is refused,
-else writes through the domain functions, records the external ids, and one summary entry in
-the audit trail (who, the file's checksum, the counts) beside the records' own entries.
+else writes through the domain functions (every kind's `write`, then every kind's `finish`),
+verifies the exits into employment against the jobs now written, records the external ids, and
+one summary entry per file in the audit trail (who, the file's checksum, the counts) beside the
+records' own entries.
 
 Permission: the user must be allowed to import in the service (`policy.Action.IMPORT_CASES`);
 the import is done in their name, by the page or by the command alike.
@@ -26,16 +32,23 @@ from django.utils.translation import gettext as _
 from filrouge import policy
 from filrouge.audit import api as audit
 from filrouge.audit.models import Kind
+from filrouge.core.text import fold
 from filrouge.imports.blank_files import is_help_or_example
-from filrouge.imports.columns import guess_mapping, kind_of, missing_required, parse_row
+from filrouge.imports.columns import PEOPLE, guess_mapping, kind_of, missing_required, parse_row
+from filrouge.imports.context import PlannedPathway, RunContext, WriteRefused
 from filrouge.imports.errors import FileRefused
-from filrouge.imports.kinds.companies import CompaniesImport, WriteRefused
+from filrouge.imports.kinds.companies import CompaniesImport
+from filrouge.imports.kinds.people import PeopleImport
+from filrouge.imports.kinds.placements import PlacementsImport
 from filrouge.imports.models import REPORT_MAX_LINES, ImportRun, ImportSource, RunStatus
 from filrouge.imports.reading import open_table
 from filrouge.imports.rows import InputRow, Report, RowResult
 from filrouge.organisations.models import Organisation
+from filrouge.pathways import exits
+from filrouge.pathways.models import Enrolment
 
-IMPORTERS = {"companies": CompaniesImport}
+IMPORTERS = {"companies": CompaniesImport, "people": PeopleImport, "placements": PlacementsImport}
+ORDER = ("companies", "people", "placements")  # planned and written in this order
 SHORT_KINDS = {"people": "pers", "companies": "entr", "placements": "exp"}  # the audit's detail
 
 
@@ -106,47 +119,109 @@ def read(source: Source) -> ReadSource:
     return result
 
 
-def plan(read_source: ReadSource, *, service, user):
-    """The report of the source against the database of the moment, and the importer holding
-    what writing would do."""
-    report = Report(
-        read_source.source.kind, skipped=list(read_source.skipped), problems=list(read_source.problems)
-    )
-    importer = IMPORTERS[read_source.source.kind](service=service, user=user, headers=read_source.headers)
-    plans = []
-    if not report.problems:
-        report.results, plans = importer.plan(read_source.rows)
-    return report, importer, plans
+def workbook_sources(file: BinaryIO, name: str = "") -> list[Source]:
+    """A workbook's sheets named for a kind (the all-kinds template's sheet names, accents and
+    case ignored), one source each; FileRefused when the file cannot be read."""
+    with open_table(file, name) as table:
+        sheets = list(table.sheets) if table.kind == "xlsx" else []
+    by_name = {fold(kind_of(kind).sheet): kind for kind in ORDER}
+    sources = []
+    for sheet in sheets:
+        kind = by_name.get(fold(sheet))
+        if kind in IMPORTERS and all(source.kind != kind for source in sources):
+            sources.append(Source(kind, file, name, sheet=sheet))
+    return sources
 
 
-class _UserActor(audit.Actor):
-    """The import's entries name the user who runs it, outside a request too (the command)."""
+@dataclass
+class RunReport:
+    """The outcome of a run: one `Report` per source, in the order the kinds are written."""
 
-    def __init__(self, user):
-        super().__init__(label="import")
-        self._user = user
-
-    @property
-    def user(self):
-        return self._user
+    reports: list[Report] = field(default_factory=list)
 
     @property
-    def address(self):
-        return None
+    def refused(self) -> bool:
+        return any(report.refused for report in self.reports)
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {report.kind: report.counts for report in self.reports}
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for report in self.reports for problem in report.problems]
+
+    def report_of(self, kind: str) -> Report | None:
+        return next((report for report in self.reports if report.kind == kind), None)
+
+    def lines(self, limit: int | None = None) -> tuple[list[dict], bool]:
+        """Every source's lines, the refusals of all kinds first (then kind and row order)."""
+        lines = [line for report in self.reports for line in report.lines()[0]]
+        lines.sort(key=lambda line: line["outcome"] != "refused")  # stable: kind, then row order kept
+        if limit is not None and len(lines) > limit:
+            return lines[:limit], True
+        return lines, False
+
+
+def in_order(read_sources: list[ReadSource]) -> list[ReadSource]:
+    """The sources in the order their kinds are planned and written; one source per kind."""
+    kinds = [read_source.source.kind for read_source in read_sources]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("One source per kind in a run.")
+    return sorted(read_sources, key=lambda read_source: ORDER.index(read_source.source.kind))
+
+
+def plan(read_sources: list[ReadSource], *, service, user, progress=None):
+    """The report of the sources against the database of the moment, and for each source the
+    importer holding what writing would do. Kinds are planned in `ORDER`, each seeing in the
+    context what the earlier ones planned; then each may refuse rows that a later kind
+    contradicts (`check_planned`)."""
+    context = RunContext(service=service, user=user)
+    run_report, planned = RunReport(), []
+    total, done = sum(len(read_source.rows) for read_source in read_sources), 0
+    for read_source in in_order(read_sources):
+        kind = read_source.source.kind
+        report = Report(kind, skipped=list(read_source.skipped), problems=list(read_source.problems))
+        importer = IMPORTERS[kind](service=service, user=user, headers=read_source.headers, context=context)
+        plans = []
+        if not report.problems:
+            report.results, plans = importer.plan(read_source.rows)
+        run_report.reports.append(report)
+        planned.append((report, importer, plans))
+        done += len(read_source.rows)
+        if progress is not None:
+            progress("vérification", done, total)
+    for report, importer, _plans in planned:
+        if not report.problems and hasattr(importer, "check_planned"):
+            importer.check_planned(context)
+    return run_report, planned, context
+
+
+def acting_user(user):
+    """The import's entries name the user who runs it, outside a request too (the command, a
+    task); inside their own request the request's actor already does."""
+    if audit.current_actor().user == user:
+        return nullcontext()
+    return audit.acting_user(user)
 
 
 class _Refused(Exception):
     """Rolls the apply back; the report says why."""
 
 
-def run_import(source: Source, *, service, user, dry_run: bool) -> tuple[ImportRun, Report]:
-    """Checks (dry run) or applies one source in `service` as `user`; records the run.
+def run_import(
+    sources: list[Source] | Source, *, service, user, dry_run: bool
+) -> tuple[ImportRun, RunReport]:
+    """Checks (dry run) or applies the sources in `service` as `user`; records the run. The
+    command's way; the pages store the upload first (`uploads`).
 
     Raises PermissionDenied when the user may not import in the service."""
+    sources = [sources] if isinstance(sources, Source) else list(sources)
     if not policy.can(user, policy.Action.IMPORT_CASES, service):
         raise PermissionDenied
-    if source.kind not in IMPORTERS:
-        raise ValueError(f"Not yet importable: {source.kind}.")
+    unknown = [source.kind for source in sources if source.kind not in IMPORTERS]
+    if unknown:
+        raise ValueError(f"Not importable: {', '.join(unknown)}.")
     run = ImportRun.objects.create(
         organisation_id=service.organisation_id,
         service=service,
@@ -155,26 +230,28 @@ def run_import(source: Source, *, service, user, dry_run: bool) -> tuple[ImportR
         status=RunStatus.CHECKING,
         phase="lecture",
     )
-    read_source = read(source)
-    ImportSource.objects.create(
-        run=run,
-        organisation_id=service.organisation_id,
-        kind=source.kind,
-        sheet=read_source.sheet,
-        original_name=(source.name or "")[:255],
-        checksum=read_source.checksum,
-        size=read_source.size,
-        header=read_source.header,
-        mapping={str(position): key for position, key in read_source.mapping.items()},
-    )
-    run.rows_total = len(read_source.rows)
+    read_sources = [read(source) for source in sources]
+    for read_source in read_sources:
+        source = read_source.source
+        ImportSource.objects.create(
+            run=run,
+            organisation_id=service.organisation_id,
+            kind=source.kind,
+            sheet=read_source.sheet,
+            original_name=(source.name or "")[:255],
+            checksum=read_source.checksum,
+            size=read_source.size,
+            header=read_source.header,
+            mapping={str(position): key for position, key in read_source.mapping.items()},
+        )
+    run.rows_total = sum(len(read_source.rows) for read_source in read_sources)
     try:
         if dry_run:
-            report, _importer, _plans = plan(read_source, service=service, user=user)
+            report = check(read_sources, service=service, user=user)
             run.checked_at = timezone.now()
             status = RunStatus.REFUSED if report.refused else RunStatus.CHECKED
         else:
-            report = apply(read_source, run=run, service=service, user=user)
+            report = apply(read_sources, run=run, service=service, user=user)
             status = RunStatus.REFUSED if report.refused else RunStatus.APPLIED
     except Exception:
         ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, phase="")
@@ -185,46 +262,94 @@ def run_import(source: Source, *, service, user, dry_run: bool) -> tuple[ImportR
     return run, report
 
 
-def finish(run: ImportRun, report: Report, status: str) -> None:
+def check(read_sources: list[ReadSource], *, service, user, progress=None) -> RunReport:
+    """The dry run: every source planned, nothing written."""
+    report, _planned, _context = plan(read_sources, service=service, user=user, progress=progress)
+    return report
+
+
+def finish(run: ImportRun, report: RunReport, status: str) -> None:
     run.status = status
     run.phase = ""
-    run.rows_done = len(report.results)
-    run.counts = {report.kind: report.counts}
+    run.rows_done = sum(len(kind_report.results) for kind_report in report.reports)
+    run.counts = report.counts
     run.report, run.report_truncated = report.lines(REPORT_MAX_LINES)
 
 
-def apply(read_source: ReadSource, *, run: ImportRun, service, user) -> Report:
+def refuse_row(report: Report, number: int, messages: list[str]) -> None:
+    result = next((r for r in report.results if r.number == number), None)
+    if result is None:
+        result = RowResult(number)
+        report.results.append(result)
+    for message in messages:
+        result.refuse(None, message)
+
+
+def apply(read_sources: list[ReadSource], *, run: ImportRun, service, user, progress=None) -> RunReport:
     """All or nothing (see the module's docstring). Returns the report; the run is saved as
     applied in the same transaction as the data when nothing was refused."""
-    actor = audit.current_actor()
-    acting = audit.acting(_UserActor(user)) if actor.user != user else nullcontext()
+    report = RunReport()
     try:
-        with acting, transaction.atomic():
+        # The records' entries are appended in batches (`audit.api.buffered`): a refusal leaves
+        # the block, so nothing of a refused run stays buffered.
+        with acting_user(user), transaction.atomic(), audit.buffered():
             Organisation.objects.select_for_update(no_key=True).only("pk").get(pk=service.organisation_id)
-            report, importer, plans = plan(read_source, service=service, user=user)
+            report, planned, context = plan(read_sources, service=service, user=user)
             if report.refused:
                 raise _Refused
-            try:
-                importer.write(plans, run=run)
-            except WriteRefused as error:
-                result = next((r for r in report.results if r.number == error.number), None)
-                if result is None:
-                    result = RowResult(error.number)
-                    report.results.append(result)
-                for message in error.messages:
-                    result.refuse(None, message)
-                raise _Refused from error
+            if progress is not None:
+                progress("écriture", 0, run.rows_total)
+            for hook in ("write", "finish"):  # every kind writes, then every kind finishes
+                for kind_report, importer, plans in planned:
+                    if not hasattr(importer, hook):
+                        continue
+                    try:
+                        getattr(importer, hook)(plans, run=run)
+                    except WriteRefused as error:
+                        refuse_row(kind_report, error.number, error.messages)
+                        raise _Refused from error
+            if verify_exits(report, context):
+                raise _Refused
             run.applied_at = run.checked_at = timezone.now()
             finish(run, report, RunStatus.APPLIED)
             run.save()
-            summary(run, read_source, report, user)
+            for read_source, kind_report in zip(in_order(read_sources), report.reports, strict=True):
+                summary(run, read_source, kind_report, user)
     except _Refused:
         pass
     return report
 
 
+def planned_pathways(context: RunContext) -> dict[int, PlannedPathway]:
+    """The run's pathways once written, by primary key."""
+    found = list(context.pathways_by_external_id.values())
+    for pathways in (
+        *context.pathways_by_person_external_id.values(),
+        *context.pathways_by_identity.values(),
+    ):
+        found += pathways
+    return {planned.enrolment.pk: planned for planned in found if planned.enrolment.pk is not None}
+
+
+def verify_exits(report: RunReport, context: RunContext) -> bool:
+    """After every kind wrote: an exit into employment of the run's pathways that their jobs do
+    not support refuses its people row (the whole run rolls back). True when any did."""
+    pathways = planned_pathways(context)
+    if not pathways:
+        return False
+    people = report.report_of(PEOPLE)
+    found = False
+    for enrolment in exits.incoherent_exits(Enrolment.objects.filter(pk__in=pathways)):
+        supported = frozenset(exits.supported_by(enrolment.durable_job, enrolment.transition_job))
+        message = exits.refusal(enrolment.exit_outcome, enrolment.exit_date, supported)
+        if people is not None:
+            refuse_row(people, pathways[enrolment.pk].row, [message])
+        found = True
+    return found
+
+
 def summary(run: ImportRun, read_source: ReadSource, report: Report, user) -> None:
-    """One entry for the whole import. A change (CREATE), not an access entry: EXPORT entries are
+    """One entry per file of the import. A change (CREATE), not an access entry: EXPORT entries are
     purged with the access stream, an import must stay in the trail like the records it wrote.
     Ids, codes and counts only (the detail is 200 characters)."""
     counts = report.counts

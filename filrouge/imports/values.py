@@ -562,3 +562,42 @@ def parse_rome_code(raw) -> str:
             code="rome_code",
         )
     return text.replace(" ", "").upper()
+
+
+# --- Suspensions of a pathway -----------------------------------------------------------------
+
+SUSPENSION = re.compile(
+    r"(?P<start>\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\s*(?:(?:-|–|au)\s*(?P<end>\d{1,2}[/.]\d{1,2}[/.]\d{2,4})?)?"
+    r"\s*(?P<reason>.*)",
+    re.DOTALL,
+)
+
+
+def parse_suspensions(raw, *, reasons: "Choice", default: str) -> tuple[tuple[date, date | None, str], ...]:
+    """A pathway's suspensions in one cell: « jj/mm/aaaa-jj/mm/aaaa motif », separated by « ; »;
+    the end may be left out (a suspension still running), the motif too (`default`). Returns
+    (start, end or None, reason value) in the order typed; the rules between them (overlaps, the
+    pathway's dates) are the domain's."""
+    check_scalar(raw)
+    if is_blank(raw):
+        return ()
+    found = []
+    for part in parse_text(raw).split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = SUSPENSION.fullmatch(part)
+        if match is None:
+            raise ValidationError(
+                _(
+                    "« %(value)s » : écrivez chaque suspension jj/mm/aaaa-jj/mm/aaaa suivi du motif, "
+                    "séparées par « ; »."
+                )
+                % {"value": quoted(part)},
+                code="suspension",
+            )
+        start = parse_date(match["start"])
+        end = parse_date(match["end"]) if match["end"] else None
+        reason = reasons(match["reason"].strip()) or default
+        found.append((start, end, reason))
+    return tuple(found)

@@ -28,6 +28,7 @@ from filrouge.core.text import fold
 from filrouge.documents.models import Attachment, private_storage
 from filrouge.employers.models import EmployerContact
 from filrouge.followalong.models import SupportContact
+from filrouge.imports.models import ImportedKey
 from filrouge.journal.models import Meeting, Note
 from filrouge.matching.models import Proposal
 from filrouge.notifications.models import MessageStatus, OutboundMessage, ReminderPreference
@@ -189,6 +190,10 @@ def anonymise(person, by=None, *, detail: str = "") -> Person:
     # date and method, not the words nor the names typed in.
     PersonContact.objects.filter(person=person).delete()
     anonymise_consents(person)
+    # The ids a former tool gave the person, their pathways and jobs re-identify them through it.
+    ImportedKey.objects.filter(
+        Q(person=person) | Q(enrolment__in=enrolments) | Q(placement__in=placements)
+    ).delete()
 
     # Reminders: the choices are contact details, gone; the messages keep their kind, date and
     # status, without their recipient nor their text, and nothing more leaves.

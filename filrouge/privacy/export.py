@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from filrouge import policy
 from filrouge.audit import api as audit
 from filrouge.consents.models import Consent, Disclosure
 from filrouge.documents.pdf import render_pdf
+from filrouge.imports.models import ImportedKey
 from filrouge.journal.models import Meeting, Note
 from filrouge.journal.selectors import readable_meetings, readable_notes
 from filrouge.matching.models import Proposal
@@ -525,6 +527,26 @@ def disclosure_data(disclosure) -> dict:
     }
 
 
+def imported_keys(person, enrolments) -> list[dict]:
+    """The ids a former tool gave the person, and those of the pathways (and their jobs) read."""
+    keys = (
+        ImportedKey.objects.filter(
+            Q(person=person) | Q(enrolment__in=enrolments) | Q(placement__enrolment__in=enrolments)
+        )
+        .select_related("service")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "service": key.service.name,
+            "kind": choice(key, "kind"),
+            "external_id": key.external_id,
+            "recorded_at": iso(key.created_at),
+        }
+        for key in keys
+    ]
+
+
 def access_log(person) -> list[dict]:
     """Who did what on the record, when and from where: never the values changed."""
     return [
@@ -667,6 +689,7 @@ def export_data(person, user, scope: ReaderScope | None = None) -> dict:
                 }
                 for m in person.outbound_messages.order_by("created_at", "pk")
             ],
+            "imported_keys": imported_keys(person, enrolments),
             "record_accesses": access_log(person),
             **scope.answering(),
         }

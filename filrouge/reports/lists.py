@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,7 @@ from filrouge import policy
 from filrouge.core.phones import format_phone
 from filrouge.imports import columns
 from filrouge.organisations.models import Membership
-from filrouge.pathways.models import Enrolment
+from filrouge.pathways.models import Enrolment, PhaseChange, Suspension
 from filrouge.people.models import Contact, ContactKind
 
 EXPORT = policy.Action.EXPORT_LISTS
@@ -227,9 +227,9 @@ def coach_name(user) -> str:
 # The columns of the templates that the exports leave empty, and why: free text about a person
 # is the most sensitive writing and no figure reads it; the MDPH file number is a health record's.
 LEFT_OUT = {
-    columns.PEOPLE: frozenset({"referral_reason", "mdph_file"}),
+    columns.PEOPLE: frozenset({"referral_reason", "exit_comment", "mdph_file"}),
     columns.COMPANIES: frozenset(),
-    columns.PLACEMENTS: frozenset(),
+    columns.PLACEMENTS: frozenset({"end_comment"}),
 }
 
 
@@ -279,6 +279,7 @@ def from_referrer(read: Callable[[Contact], Any]) -> Callable[[Enrolment], Any]:
 # services has a row in each, with the same id: each service imports its own file).
 PEOPLE_VALUES: dict[str, Callable[[Enrolment], Any]] = {
     "external_id": lambda e: e.person_id,
+    "pathway_external_id": lambda e: e.pk,
     "birth_name": lambda e: e.person.birth_name,
     "usual_name": lambda e: e.person.usual_name,
     "first_name": lambda e: e.person.first_name,
@@ -294,9 +295,13 @@ PEOPLE_VALUES: dict[str, Callable[[Enrolment], Any]] = {
     "intake_date": lambda e: e.intake_date,
     "lead_coach": lambda e: email_of(e.primary_coach),
     "phase": lambda e: e.get_phase_display(),
+    "phase_since": lambda e: e.phase_since,  # annotated: the latest phase change's date
     "planned_end_date": lambda e: e.planned_end_date,
     "exit_date": lambda e: e.exit_date,
     "exit_outcome": lambda e: e.get_exit_outcome_display(),
+    "reoriented_to": lambda e: e.reoriented_to,
+    "suspensions": lambda e: suspensions_cell(e.suspensions.all()),
+    "homonym_confirmed": lambda e: "",  # the import's decision, not a fact of the record
     "employment_status": from_entry(lambda s: s.get_employment_status_display()),
     "out_of_work_since": from_entry(lambda s: s.out_of_work_since),
     "education_level": from_entry(lambda s: s.get_education_level_display()),
@@ -339,14 +344,18 @@ COMPANY_VALUES: dict[str, Callable[[Any, Contact | None], Any]] = {
 
 PLACEMENT_VALUES: dict[str, Callable[[Any], Any]] = {
     "external_id": lambda p: p.pk,
+    "pathway_external_id": lambda p: p.enrolment_id,  # the people export's pathway id
     "person_external_id": lambda p: p.enrolment.person_id,  # the people export's external id
     "last_name": lambda p: p.enrolment.person.last_name,
     "first_name": lambda p: p.enrolment.person.first_name,
     "date_of_birth": lambda p: p.enrolment.person.date_of_birth,
+    "referral_date": lambda p: p.enrolment.referral_date,
+    "company_external_id": lambda p: p.company_id,  # the companies export's external id
     "company_siret": lambda p: grouped_siret(p.company.siret),
     "company_name": lambda p: p.company.name,
     "kind": lambda p: p.get_kind_display(),
     "contract_type": lambda p: p.get_contract_type_display(),
+    "ogr_code": lambda p: p.job_title_id,
     "job_title": lambda p: p.job_title.label,
     "rome_code": lambda p: p.job_title.occupation_id,
     "started_on": lambda p: p.started_on,
@@ -355,6 +364,8 @@ PLACEMENT_VALUES: dict[str, Callable[[Any], Any]] = {
     "end_reason": lambda p: p.get_end_reason_display(),
     "hours_per_week": lambda p: p.hours_per_week,
     "objective": lambda p: p.get_objective_display(),
+    "assessment": lambda p: p.get_assessment_display(),
+    "led_to_job": lambda p: "" if p.led_to_job is None else oui_non(p.led_to_job),
 }
 
 
@@ -369,12 +380,30 @@ def transfer_headers(kind: str) -> list[str]:
         return [str(column.label) for column in exported_columns(kind)]
 
 
+def suspensions_cell(suspensions) -> str:
+    """ "03/02/2026-17/02/2026 Hospitalisation; 01/06/2026- Autre", as the import reads it (the
+    comments, free text, are left out)."""
+    return "; ".join(
+        f"{s.start_date:%d/%m/%Y}-{s.end_date:%d/%m/%Y} {s.get_reason_display()}"
+        if s.end_date
+        else f"{s.start_date:%d/%m/%Y}- {s.get_reason_display()}"
+        for s in suspensions
+    )
+
+
 def people_transfer(user, services) -> Table:
     """One row per pathway of the services, in the people template's columns."""
+    latest_change = PhaseChange.objects.filter(enrolment=OuterRef("pk")).order_by(
+        "-changed_on", "-recorded_at", "-pk"
+    )
     enrolments = (
         policy.scoped_enrolments(user, EXPORT)
         .filter(service__in=services)
         .select_related("person", "primary_coach", "referred_by", "entry_situation")
+        .annotate(phase_since=Subquery(latest_change.values("changed_on")[:1]))
+        .prefetch_related(
+            Prefetch("suspensions", queryset=Suspension.objects.defer("comment").order_by("start_date", "pk"))
+        )
         # The encrypted free texts are left out: not even read, so never decrypted.
         .defer("referral_reason", "exit_comment", "entry_situation__mdph_file")
         .order_by("service__name", "person__sort_name", "pk")

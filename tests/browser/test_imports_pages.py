@@ -27,7 +27,7 @@ def test_the_import_pages_pass_axe_and_fit_a_phone(page, live_server, demo):
     # A file with a refused row and HTML in a cell: the report page with its messages.
     content = companies_csv(BAKERY, row("E-9", "123", "<b>Menuiserie</b>"))
     page.get_by_label("Service").select_option(str(service.pk))
-    page.get_by_label("Fichier à importer (.csv ou .xlsx)").set_input_files(
+    page.get_by_label("Fichier 1 (.csv ou .xlsx)").set_input_files(
         {"name": "entreprises.csv", "mimeType": "text/csv", "buffer": content}
     )
     page.get_by_role("button", name="Déposer et choisir les colonnes").click()

@@ -62,9 +62,11 @@ def companies_csv(*rows, encoding="utf-8") -> bytes:
 
 
 def import_file(content: bytes, *, service, user, dry_run=False, name="entreprises.csv", kind="companies"):
-    return runs.run_import(
+    """The run and the report of its one file."""
+    run, report = runs.run_import(
         runs.Source(kind, io.BytesIO(content), name), service=service, user=user, dry_run=dry_run
     )
+    return run, report.reports[0]
 
 
 def outcomes(report) -> list[tuple[int, str]]:

@@ -24,6 +24,7 @@ ROWS = [
     Row("imports:start", "POST", IMPORTERS, denied=403),
     Row("imports:template_csv", "GET", IMPORTERS, kwargs=companies, denied=403),
     Row("imports:template_xlsx", "GET", IMPORTERS, kwargs=companies, denied=403),
+    Row("imports:template_all", "GET", IMPORTERS, denied=403),
     Row("imports:run", "GET", kwargs=unknown_run),
     Row("imports:columns", "GET", kwargs=unknown_run),
     Row("imports:columns", "POST", kwargs=unknown_run),

@@ -73,7 +73,7 @@ def test_the_columns_a_row_cannot_do_without():
         "housing",
     }
     assert required[COMPANIES] == {"name"}
-    assert required[PLACEMENTS] == {"kind", "job_title", "started_on", "hours_per_week"}
+    assert required[PLACEMENTS] == {"kind", "started_on", "hours_per_week"}  # the job title: code or label
 
 
 def test_a_required_column_left_empty_is_refused_with_its_name():
@@ -225,7 +225,7 @@ def test_the_demos_people_export_maps_by_itself():
         "Motif de sortie",
     ]
     assert mapped(headers, PEOPLE) == {
-        "N° de parcours": "external_id",
+        "N° de parcours": "pathway_external_id",  # the export's pathway id, not the person's
         "Nom": "birth_name",
         "Prénom": "first_name",
         "Service": None,  # the import is into one service, chosen on the page
@@ -257,7 +257,7 @@ def test_the_demos_placements_export_maps_by_itself():
     ]
     mapping = guess_mapping(headers, PLACEMENTS)
     assert mapped(headers, PLACEMENTS) == {
-        "N° de parcours": "person_external_id",
+        "N° de parcours": "pathway_external_id",  # the export's pathway id, not the person's
         "Nom": "last_name",
         "Prénom": "first_name",
         "Service": None,
@@ -323,15 +323,17 @@ def test_missing_required_columns_are_named():
 
 
 def test_a_placement_needs_its_person_and_its_company_one_way_or_another():
-    by_names = guess_mapping(["Nom", "Prénom", "Date de naissance", "SIRET"], PLACEMENTS)
-    by_id = guess_mapping(["Identifiant externe de la personne", "Entreprise"], PLACEMENTS)
+    by_names = guess_mapping(["Nom", "Prénom", "Date de naissance", "SIRET", "Poste"], PLACEMENTS)
+    by_id = guess_mapping(["Identifiant externe de la personne", "Entreprise", "Code OGR"], PLACEMENTS)
     by_half_names = guess_mapping(["Nom", "Prénom"], PLACEMENTS)
     assert not [m for m in missing_required(by_names, PLACEMENTS) if m.startswith("Il faut")]
     assert not [m for m in missing_required(by_id, PLACEMENTS) if m.startswith("Il faut")]
     assert [m for m in missing_required(by_half_names, PLACEMENTS) if m.startswith("Il faut")] == [
-        "Il faut la colonne « Identifiant externe de la personne », ou les colonnes « Nom », « Prénom » et "
-        "« Date de naissance ».",
-        "Il faut la colonne « SIRET de l'entreprise », ou la colonne « Entreprise ».",
+        "Il faut la colonne « N° de parcours », ou la colonne « Identifiant externe de la personne », ou les "
+        "colonnes « Nom », « Prénom » et « Date de naissance ».",
+        "Il faut la colonne « Identifiant de l'entreprise », ou la colonne « SIRET de l'entreprise », ou la "
+        "colonne « Entreprise ».",
+        "Il faut la colonne « Code OGR du poste », ou la colonne « Poste ».",
     ]
 
 

@@ -38,7 +38,7 @@ def test_the_command_imports_and_prints_the_report(world, companies_file):
     status, out = run_command("companies", path, "--service", world.a1.pk, "--as", head)
     assert status == 0
     assert "Row 2: created\nRow 3: created\n" in out
-    assert "2 created, 0 updated, 0 unchanged, 0 refused. Imported" in out
+    assert "2 created, 0 updated, 0 unchanged, 0 refused.\nImported" in out
     assert Company.objects.filter(organisation=world.org_a).count() == 2
     assert AuditEntry.objects.get(object_type="imports.importrun").actor == world.users["head_of_service"]
 
@@ -93,11 +93,11 @@ def test_only_an_account_that_may_import_is_accepted(world, companies_file, subj
     assert not Company.objects.exists()
 
 
-def test_only_companies_are_importable_for_now(world, companies_file):
-    with pytest.raises(CommandError, match="invalid choice: 'people'"):
+def test_an_unknown_kind_is_an_error(world, companies_file):
+    with pytest.raises(CommandError, match="Unknown kind 'bananas'"):
         call_command(
             "import",
-            "people",
+            "bananas",
             str(companies_file(BAKERY)),
             "--service",
             str(world.a1.pk),

@@ -38,9 +38,9 @@ PEOPLE, COMPANIES, PLACEMENTS = (
 KIND_OF = {PEOPLE: columns.PEOPLE, COMPANIES: columns.COMPANIES, PLACEMENTS: columns.PLACEMENTS}
 # What the exports leave out, on purpose (free text about a person, a health record's number).
 LEFT_OUT = {
-    columns.PEOPLE: {"referral_reason", "mdph_file"},
+    columns.PEOPLE: {"referral_reason", "exit_comment", "mdph_file"},
     columns.COMPANIES: set(),
-    columns.PLACEMENTS: set(),
+    columns.PLACEMENTS: {"end_comment"},
 }
 SECRETS = ("Motif très confidentiel", "MDPH-7781-SECRET", "Commentaire de sortie confidentiel")
 
@@ -220,6 +220,7 @@ def stored_pathway(enrolment) -> dict:
     person, entry, referrer = enrolment.person, enrolment.entry_situation, enrolment.referred_by
     return {
         "external_id": str(person.pk),
+        "pathway_external_id": str(enrolment.pk),
         "birth_name": person.birth_name,
         "usual_name": person.usual_name,
         "first_name": person.first_name,
@@ -235,9 +236,15 @@ def stored_pathway(enrolment) -> dict:
         "intake_date": enrolment.intake_date,
         "lead_coach": enrolment.primary_coach.email.lower() if enrolment.primary_coach else "",
         "phase": enrolment.phase,
+        "phase_since": enrolment.phase_changes.order_by("-changed_on", "-recorded_at", "-pk")[0].changed_on,
         "planned_end_date": enrolment.planned_end_date,
         "exit_date": enrolment.exit_date,
         "exit_outcome": enrolment.exit_outcome,
+        "reoriented_to": enrolment.reoriented_to,
+        "suspensions": tuple(
+            (s.start_date, s.end_date, s.reason) for s in enrolment.suspensions.order_by("start_date")
+        ),
+        "homonym_confirmed": False,  # blank: the import's own decision
         "employment_status": entry.employment_status,
         "out_of_work_since": entry.out_of_work_since,
         "education_level": entry.education_level,
@@ -282,14 +289,18 @@ def stored_placement(placement) -> dict:
     person = placement.enrolment.person
     return {
         "external_id": str(placement.pk),
+        "pathway_external_id": str(placement.enrolment_id),
         "person_external_id": str(person.pk),
         "last_name": person.last_name,
         "first_name": person.first_name,
         "date_of_birth": person.date_of_birth,
+        "referral_date": placement.enrolment.referral_date,
+        "company_external_id": str(placement.company_id),
         "company_siret": placement.company.siret,
         "company_name": placement.company.name,
         "kind": placement.kind,
         "contract_type": placement.contract_type,
+        "ogr_code": placement.job_title_id,
         "job_title": placement.job_title.label,
         "rome_code": placement.job_title.occupation_id,
         "started_on": placement.started_on,
@@ -298,6 +309,8 @@ def stored_placement(placement) -> dict:
         "end_reason": placement.end_reason,
         "hours_per_week": placement.hours_per_week,
         "objective": placement.objective,
+        "assessment": placement.assessment,
+        "led_to_job": placement.led_to_job,
     }
 
 

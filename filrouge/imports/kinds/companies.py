@@ -26,6 +26,7 @@ from filrouge.core.text import fold
 from filrouge.employers import domain
 from filrouge.employers.forms import CompanyContactForm, CompanyForm
 from filrouge.employers.models import Company
+from filrouge.imports.context import RunContext, WriteRefused
 from filrouge.imports.models import ImportedKey, KeyKind
 from filrouge.imports.rows import InputRow, Outcome, RowResult
 from filrouge.organisations.models import Membership
@@ -38,15 +39,6 @@ CONTACT_FIELDS = {  # column key → Contact field
     "contact_phone": "phone",
     "contact_email": "email",
 }
-
-
-class WriteRefused(Exception):
-    """A domain function refused a row while writing (the state changed since the plan)."""
-
-    def __init__(self, number: int, messages: list[str]):
-        super().__init__(number)
-        self.number = number
-        self.messages = messages
 
 
 def filled(value) -> bool:
@@ -84,9 +76,10 @@ class CompanyPlan:
 class CompaniesImport:
     kind = "companies"
 
-    def __init__(self, *, service, user, headers: dict[str, str]):
+    def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
         self.service = service
         self.user = user
+        self.context = context or RunContext(service=service, user=user)
         self.organisation_id = service.organisation_id
         self.headers = headers  # column key → the user's header
         memberships = Membership.objects.active().filter(
@@ -116,7 +109,25 @@ class CompaniesImport:
             company.siret: company
             for company in Company.objects.filter(organisation_id=self.organisation_id, siret__in=sirets)
         }
-        return [self.plan_row(row) for row in rows], self.plans
+        results = [self.plan_row(row) for row in rows]
+        self.share()
+        return results, self.plans
+
+    def share(self) -> None:
+        """The run's companies, for its placements (the same instances the write saves)."""
+        for plan in self.plans:
+            company, context = plan.company, self.context
+            if plan.is_new:  # a later kind reads the new company's kind, name, SIRET
+                for name, value in plan.changes.items():
+                    setattr(company, name, value)
+            for external_id in plan.external_ids:
+                context.companies_by_external_id[external_id] = company
+            siret = plan.changes.get("siret") or company.siret
+            if siret:
+                context.companies_by_siret[siret] = company
+            name = plan.changes.get("name") or company.name
+            if name and company not in context.companies_by_name[fold(name)]:
+                context.companies_by_name[fold(name)].append(company)
 
     def plan_row(self, row: InputRow) -> RowResult:
         result = RowResult(row.number)
