@@ -59,6 +59,9 @@ def main() -> None:
 
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="filrouge.settings", DEBUG="false")
     env.setdefault("DATABASE_URL", DEFAULT_URL)
+    # The file of 100,000 people weighs some 42 MB: above the default limit of the pages (20 MB).
+    env.setdefault("FILROUGE_IMPORT_MAX_MB", str(max(20, args.people // 2000)))
+    env.setdefault("FILROUGE_IMPORT_MAX_ROWS", str(max(100_000, args.people)))
     # The keys must outlive a run for --reuse: a directory of the benchmark's own, not a temporary one.
     var_dir = Path(
         env.setdefault("FILROUGE_VAR_DIR", str(Path(tempfile.gettempdir()) / "filrouge_bench_imports"))

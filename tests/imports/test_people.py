@@ -169,14 +169,14 @@ def test_a_phase_dated_before_the_intake_is_refused(world, head):
 def test_a_lead_coach_unknown_of_another_organisation_or_not_a_coach_gets_one_message(world, head):
     content = people_csv(
         person(birth_name="Un", lead_coach="personne@a.example"),
-        person(birth_name="Deux", lead_coach="coach@b.example"),  # a coach of organisation B
+        person(birth_name="Deux", lead_coach="coach.bulk@b.example"),  # a coach of organisation B
         person(birth_name="Trois", lead_coach="psychologist@a.example"),  # in A1, not a coach
         person(birth_name="Quatre", lead_coach="coach@a2.example"),  # a coach of another service
     )
 
     _run, report = import_people(content, service=world.a1, user=head)
 
-    for number, email in ((2, "personne@a.example"), (3, "coach@b.example"), (4, "psychologist@a.example"),
+    for number, email in ((2, "personne@a.example"), (3, "coach.bulk@b.example"), (4, "psychologist@a.example"),
                           (5, "coach@a2.example")):  # fmt: skip
         assert messages(report, number) == [
             ("Job coach référent·e", f"Aucun·e job coach de ce service n'a l'adresse « {email} ».")
@@ -615,3 +615,142 @@ def test_a_key_of_another_organisations_service_is_not_found(world, head):
 
     assert outcomes(report) == [(2, "created")]
     assert Person.objects.get(organisation=world.org_b).birth_name == "Lefèvre"
+
+
+# --- At the size of a network: the bulk twin, a bounded number of queries ----------------------
+
+
+def new_rows(count: int, start: int = 0) -> list[dict[str, str]]:
+    """`count` new people, none a duplicate or near duplicate of another (two letters apart at least,
+    distinct birth dates), with a coach, a phase, a referrer; one in three exited, one in four suspended."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rows = []
+    for i in range(start, start + count):
+        code = letters[i // 26 % 26] * 2 + letters[i % 26] * 2
+        row = person(
+            external_id=f"P-{i}",
+            pathway_external_id=f"PA-{i}",
+            birth_name=f"Essai{code}",
+            date_of_birth=date(1960, 1, 1)
+            .fromordinal(date(1960, 1, 1).toordinal() + 37 * i)
+            .strftime("%d/%m/%Y"),
+            lead_coach="coach@a.example",
+            phase="Recherche d'emploi",
+            phase_since=day(30),
+            referent_partner_name="France Travail Valence",
+            referent_full_name="Alex Durand",
+        )
+        if i % 3 == 0:
+            row |= {"exit_date": day(10), "exit_outcome": "Abandon", "exit_comment": "Déménagement"}
+        if i % 4 == 0:
+            row |= {"suspensions": f"{day(60)} - {day(50)} : santé"}
+        rows.append(row)
+    return rows
+
+
+def queries_of(rows, service, user) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        _run, report = import_people(people_csv(*rows), service=service, user=user)
+    assert not report.refused, [r.messages for r in report.results if r.refused][:3]
+    assert outcomes(report) == [(number, "created") for number in range(2, len(rows) + 2)]
+    return len(captured)
+
+
+def test_new_rows_are_written_in_a_number_of_queries_that_does_not_grow_with_the_rows(world, head):
+    few = queries_of(new_rows(20), world.a1, head)
+    many = queries_of(new_rows(60, start=20), world.a1, head)
+
+    assert many <= few, (few, many)
+    assert Person.objects.filter(organisation=world.org_a, birth_name__startswith="Essai").count() == 80
+    assert Enrolment.objects.filter(service=world.a1, exit_outcome=ExitOutcome.WITHDREW).count() == 27
+
+
+def test_the_bulk_twin_writes_the_rows_and_creation_entries_the_single_functions_write(
+    world, head, monkeypatch
+):
+    """The same file, once through `create_people` + `open_imported_pathways`, once row by row
+    (`enrol`, `change_phase`, `suspend`, `record_exit`) in another organisation: the same rows, and
+    the same creation entries (row by row also writes the pathway's moves as updates)."""
+    rows = new_rows(6)
+
+    def snapshot(org, since):
+        mine = {"organisation": org, "enrolment__person__birth_name__startswith": "Essai"}
+        pathways = Enrolment.objects.filter(
+            organisation=org, person__birth_name__startswith="Essai"
+        ).order_by("referral_date", "person__birth_name")
+        entries = AuditEntry.objects.filter(pk__gt=since, organisation=org, kind=Kind.CREATE)
+        return {
+            "pathways": [
+                (
+                    e.person.birth_name,
+                    e.phase,
+                    e.intake_date,
+                    e.planned_end_date,
+                    e.exit_date,
+                    e.exit_outcome,
+                    e.exit_comment,
+                    e.last_contact_on,
+                    e.primary_coach.email.startswith("coach"),
+                    e.referred_by.full_name,
+                )
+                for e in pathways
+            ],  # fmt: skip
+            "phases": sorted(
+                PhaseChange.objects.filter(**mine).values_list(
+                    "enrolment__person__birth_name", "phase", "changed_on", "comment"
+                )
+            ),
+            "suspensions": sorted(
+                Suspension.objects.filter(**mine).values_list(
+                    "enrolment__person__birth_name", "start_date", "end_date", "reason"
+                )
+            ),
+            "situations": EntrySituation.objects.filter(**mine).count(),
+            "links": PersonContact.objects.filter(
+                organisation=org, person__birth_name__startswith="Essai"
+            ).count(),
+            "created": sorted(entries.values_list("object_type", flat=True)),
+        }
+
+    last = AuditEntry.objects.order_by("-pk").first().pk
+    _run, report = import_people(people_csv(*rows), service=world.a1, user=head)
+    assert not report.refused
+    bulk = snapshot(world.org_a, last)
+
+    other = ServiceFactory(organisation=world.org_b, programme_type=world.a1.programme_type)
+    other_head = staff(Role.HEAD_OF_SERVICE, other, email="head.bulk@b.example")
+    staff(Role.COACH, other, email="coach.bulk@b.example")
+    monkeypatch.setattr(PeopleImport, "write_in_bulk", lambda self, plans: self.write_one_by_one(plans))
+    last = AuditEntry.objects.order_by("-pk").first().pk
+    rows_b = [row | {"lead_coach": "coach.bulk@b.example"} for row in rows]
+    _run, report = import_people(people_csv(*rows_b), service=other, user=other_head)
+    assert not report.refused
+    single = snapshot(world.org_b, last)
+
+    assert bulk == single
+    assert bulk["created"].count("pathways.phasechange") == len(bulk["phases"]) == 6 * 3 + 2
+
+
+def test_a_pathway_the_bulk_twin_refuses_refuses_its_row_and_writes_nothing(world, head, monkeypatch):
+    """The state changed between the plan and the write (simulated): the twin's refusal names the row."""
+    planned = PeopleImport.imported_pathway
+
+    def later_referral(self, plan):
+        spec = planned(self, plan)
+        if plan.number == 3:
+            spec.referral_date = days_ago(-5)
+        return spec
+
+    monkeypatch.setattr(PeopleImport, "imported_pathway", later_referral)
+    before = written(world.org_a)
+
+    run, report = import_people(people_csv(*new_rows(3)), service=world.a1, user=head)
+
+    assert run.status == RunStatus.REFUSED
+    assert [message for _column, message in messages(report, 3)] == [
+        "La date d'orientation ne peut pas être dans le futur."
+    ]
+    assert written(world.org_a) == before | {"audit": before["audit"]}

@@ -5,7 +5,8 @@ The service is the run's, never a column.
 
 The person is found, in order, by their external id (an `ImportedKey` of the service), by the
 pathway's external id, by an earlier row of the same file with the same identity, else by the
-duplicate guard of the page (`people.domain.possible_duplicate`), row by row:
+duplicate guard of the page (`people.domain.identity_matches`, the rule of `possible_duplicate`,
+over the organisation's people read once: `imports.identity.IdentityIndex`), row by row:
 
 - one exact match (names and birth date) the importer may edit: the same person;
 - one exact match they may not edit (followed only in services they do not work in), several
@@ -16,14 +17,17 @@ duplicate guard of the page (`people.domain.possible_duplicate`), row by row:
 The pathway is found by its external id, else by the person and the referral date; none: a new
 one. The values go through the page's forms (`PersonForm`, `PersonEditForm`'s rules for a
 stored person, `EntrySituationForm`) and `PathwayRowForm` (the pathway columns), then the
-domain's rules; the writing is the domain's functions (`create_person`, `enrol`,
-`change_phase`, `suspend`, `renew`, `reassign`, `record_exit`…). A blank cell never clears
+domain's rules; the writing is the domain's functions: the new pathways and people through the
+bulk twin (`create_people`, `open_imported_pathways`), the rest one by one (`create_person`,
+`enrol`, `change_phase`, `suspend`, `renew`, `reassign`, `record_exit`…). What the plan reads of
+the stored people (rights, pathways) is read per batch of rows, never per row. A blank cell never clears
 anything; the phase history is never rewritten; a stored exit is never changed; the situation
 at entry is a snapshot (a difference is a warning). An exit into employment is written by
 `finish`, once the run's jobs exist, through `record_exit`, which checks the job.
 """
 
 import copy
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +41,7 @@ from filrouge.accounts.models import User
 from filrouge.core.text import fold
 from filrouge.core.versioning import bump, claim
 from filrouge.imports.context import PlannedPathway, RunContext, WriteRefused, identity_key
+from filrouge.imports.identity import IdentityIndex, Known
 from filrouge.imports.models import ImportedKey, KeyKind
 from filrouge.imports.rows import InputRow, Outcome, RowResult
 from filrouge.organisations.models import Membership, Role
@@ -76,6 +81,17 @@ FIELD_COLUMNS = {
     "primary_coach": "lead_coach",
 }
 IMPORT_COMMENT = "Import"
+# Rows planned per round of prefetching (people, their rights, their pathways): a few queries per
+# batch, none per row (docs/design/imports-plan.md §5.2).
+PLAN_BATCH = 500
+# Values per `IN (…)` of the key look-ups: under SQLite's limit of bound parameters.
+IN_CHUNK = 2000
+
+
+def chunks(values, size: int = IN_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def filled(value) -> bool:
@@ -252,6 +268,9 @@ class PeopleImport:
     def plan(self, rows: list[InputRow]) -> tuple[list[RowResult], list[RowPlan]]:
         """Each row's outcome, and what writing would do; reads only."""
         self.plans: list[RowPlan] = []
+        # Per person, and the stored pathways matched: read per row, never by a scan of every plan.
+        self.plans_by_person: dict[int, list[RowPlan]] = defaultdict(list)  # id() of a PersonPlan
+        self.matched: set[int] = set()  # id() of the stored pathways rows matched
         self.people: list[PersonPlan] = []
         self.person_by_id: dict[str, PersonPlan] = {}
         self.person_by_pk: dict[int, PersonPlan] = {}
@@ -259,20 +278,97 @@ class PeopleImport:
         self.contacts: dict[tuple, ContactPlan] = {}
         self.coach_cache: dict[str, tuple[User | None, str]] = {}
         self.stored_pathways: dict[int, list[Enrolment]] = {}
+        self.plan_by_new_person: dict[int, PersonPlan] = {}  # id() of a new Person → its plan
+        self.index = IdentityIndex(self.organisation_id)
+        self.coach_list = list(self.coaches)
+        self.loaded: dict[int, Person] = {}  # stored people the guard found, by pk
+        self.rights: dict[int, tuple[bool, bool]] = {}  # pk → (may edit, may see)
         person_ids = {row.values["external_id"] for row in rows if filled(row.values.get("external_id"))}
         pathway_ids = {
             row.values["pathway_external_id"] for row in rows if filled(row.values.get("pathway_external_id"))
         }
-        keys = ImportedKey.objects.filter(
-            service=self.service, kind=KeyKind.PERSON, external_id__in=person_ids
-        )
-        self.keyed_people = {key.external_id: key.person for key in keys.select_related("person")}
-        keys = ImportedKey.objects.filter(
-            service=self.service, kind=KeyKind.PATHWAY, external_id__in=pathway_ids
-        ).select_related("enrolment__person")
-        self.keyed_pathways = {key.external_id: key.enrolment for key in keys}
-        results = [self.plan_row(row) for row in rows]
+        self.keyed_people, self.keyed_pathways = {}, {}
+        for chunk in chunks(person_ids):
+            keys = ImportedKey.objects.filter(
+                service=self.service, kind=KeyKind.PERSON, external_id__in=chunk
+            )
+            self.keyed_people |= {key.external_id: key.person for key in keys.select_related("person")}
+        for chunk in chunks(pathway_ids):
+            keys = ImportedKey.objects.filter(
+                service=self.service, kind=KeyKind.PATHWAY, external_id__in=chunk
+            ).select_related("enrolment__person")
+            self.keyed_pathways |= {key.external_id: key.enrolment for key in keys}
+        results = []
+        for start in range(0, len(rows), PLAN_BATCH):
+            batch = rows[start : start + PLAN_BATCH]
+            self.prefetch(batch)
+            results += [self.plan_row(row) for row in batch]
         return results, self.plans
+
+    def prefetch(self, rows: list[InputRow]) -> None:
+        """What planning these rows reads of the stored people, in a few queries: the people the
+        keys and the guard name, whether the importer may edit or see them, their pathways."""
+        named: set[int] = set()  # the same person, maybe: their pathways are read
+        near: set[int] = set()
+        for row in rows:
+            values = row.values
+            keyed = self.keyed_people.get(values.get("external_id") or "")
+            by_pathway = self.keyed_pathways.get(values.get("pathway_external_id") or "")
+            for found in (keyed, by_pathway.person if by_pathway is not None else None):
+                if found is not None:
+                    named.add(found.pk)
+                    self.loaded.setdefault(found.pk, found)
+            identity = ("first_name", "birth_name", "date_of_birth")
+            if keyed is not None or by_pathway is not None or row.errors.keys() & set(identity):
+                continue
+            if not all(filled(values.get(key)) for key in identity):
+                continue
+            candidate = Person(
+                first_name=values["first_name"],
+                birth_name=values["birth_name"],
+                usual_name=values.get("usual_name") or "",
+                date_of_birth=values["date_of_birth"],
+            )
+            exact, near_ones = self.index.matches(candidate)
+            named.update(IdentityIndex.stored(exact))
+            near.update(IdentityIndex.stored(near_ones))
+        unknown = sorted((named | near) - self.rights.keys())
+        if unknown:
+            self.loaded |= {
+                person.pk: person
+                for person in Person.objects.filter(pk__in=unknown)
+                if person.pk not in self.loaded
+            }
+            editable = set(self.editable.filter(pk__in=unknown).values_list("pk", flat=True))
+            visible = set(self.visible.filter(pk__in=unknown).values_list("pk", flat=True))
+            for pk in unknown:
+                self.rights[pk] = (pk in editable, pk in visible)
+        unread = sorted(named - self.stored_pathways.keys())
+        if unread:
+            for pk in unread:
+                self.stored_pathways[pk] = []
+            for enrolment in self.pathways_query().filter(person_id__in=unread):
+                self.stored_pathways[enrolment.person_id].append(enrolment)
+
+    def pathways_query(self):
+        return (
+            Enrolment.objects.filter(service=self.service)
+            .select_related("primary_coach", "entry_situation", "referred_by")
+            .prefetch_related("phase_changes", "suspensions")
+            .order_by("referral_date", "pk")
+        )
+
+    def may_edit(self, pk: int) -> bool:
+        if pk not in self.rights:
+            self.rights[pk] = (
+                self.editable.filter(pk=pk).exists(),
+                self.visible.filter(pk=pk).exists(),
+            )
+        return self.rights[pk][0]
+
+    def may_see(self, pk: int) -> bool:
+        self.may_edit(pk)
+        return self.rights[pk][1]
 
     def plan_row(self, row: InputRow) -> RowResult:
         result = RowResult(row.number)
@@ -338,9 +434,11 @@ class PeopleImport:
             )
             return None
         if keyed is None and not homonym:
-            exact, _near = people.identity_matches(candidate, [plan.person for plan in self.people])
-            if exact:
-                plan = next(plan for plan in self.people if plan.person is exact[0])
+            matches = self.index.matches(candidate)  # read once for this step and the guard's
+            planned = [self.plan_of(other) for other in matches[0]]
+            planned = [plan for plan in planned if plan is not None]
+            if planned:
+                plan = min(planned, key=lambda plan: plan.first_row)
                 if person_id and plan.external_ids and person_id not in plan.external_ids:
                     result.refuse(
                         self.header("external_id"),
@@ -357,7 +455,13 @@ class PeopleImport:
             return self.keyed_person(keyed, candidate, row, cells, person_id or pathway_id, result)
         if homonym:
             return self.new_person(candidate, row, cells, homonym=True)
-        return self.guarded_person(candidate, row, cells, result)
+        return self.guarded_person(candidate, row, cells, result, matches)
+
+    def plan_of(self, found) -> PersonPlan | None:
+        """The plan of a person the index found, when an earlier row of the file planned them."""
+        if isinstance(found, Known):
+            return self.person_by_pk.get(found.pk)
+        return self.plan_by_new_person.get(id(found))
 
     def keyed_person(self, person, candidate, row, cells, key, result) -> PersonPlan | None:
         if person.pk in self.person_by_pk:
@@ -377,7 +481,7 @@ class PeopleImport:
                     % {"id": key},
                 )
                 return None
-        if not self.editable.filter(pk=person.pk).exists():
+        if not self.may_edit(person.pk):
             result.refuse(None, self.unreachable_message())
             return None
         plan = PersonPlan(person=person, first_row=row.number, cells=cells, by_key=True)
@@ -395,11 +499,10 @@ class PeopleImport:
 
     def described(self, others) -> str:
         """The people the importer may see, by name and birth date; the others as a count."""
-        visible = set(self.visible.filter(pk__in=[other.pk for other in others]).values_list("pk", flat=True))
         shown = [
             _("%(name)s, né·e le %(born)s") % {"name": other.full_name, "born": short(other.date_of_birth)}
             for other in others
-            if other.pk in visible
+            if self.may_see(other.pk)
         ]
         hidden = len(others) - len(shown)
         if hidden:
@@ -409,10 +512,13 @@ class PeopleImport:
             )
         return " ; ".join(shown)
 
-    def guarded_person(self, candidate, row, cells, result) -> PersonPlan | None:
+    def guarded_person(self, candidate, row, cells, result, found) -> PersonPlan | None:
         """The page's duplicate guard, and the rows of this file already planned as new people."""
-        duplicate = people.possible_duplicate(candidate)
-        matches = duplicate.matches if duplicate else []
+        exact, near_ones = found  # `IdentityIndex.matches` of the candidate
+        # As `possible_duplicate` orders them: the same identity by name, the near ones by id.
+        matches = sorted(
+            (self.stored_person(pk) for pk in IdentityIndex.stored(exact)), key=lambda p: (p.sort_name, p.pk)
+        )
         if len(matches) > 1:
             result.refuse(
                 None,
@@ -428,22 +534,19 @@ class PeopleImport:
             person = matches[0]
             if person.pk in self.person_by_pk:
                 return self.person_by_pk[person.pk]
-            if not self.editable.filter(pk=person.pk).exists():
+            if not self.may_edit(person.pk):
                 result.refuse(None, self.unreachable_message())
                 return None
             plan = PersonPlan(person=person, first_row=row.number, cells=cells)
             self.people.append(plan)
             self.person_by_pk[person.pk] = plan
             return plan
-        near = list(duplicate.near_matches) if duplicate else []
-        _exact, near_here = people.identity_matches(candidate, [p.person for p in self.people if p.is_new])
+        near = [self.stored_person(pk) for pk in sorted(IdentityIndex.stored(near_ones))]
+        here = [self.plan_of(other) for other in near_ones if not isinstance(other, Known)]
+        near_here = sorted(filter(None, here), key=lambda plan: plan.first_row)
         if near or near_here:
             names = [self.described(near)] if near else []
-            names += [
-                _("la personne de la ligne %(row)s")
-                % {"row": next(p.first_row for p in self.people if p.person is other)}
-                for other in near_here
-            ]
+            names += [_("la personne de la ligne %(row)s") % {"row": other.first_row} for other in near_here]
             result.refuse(
                 None,
                 _(
@@ -455,9 +558,16 @@ class PeopleImport:
             return None
         return self.new_person(candidate, row, cells)
 
+    def stored_person(self, pk: int) -> Person:
+        if pk not in self.loaded:  # not prefetched: read alone
+            self.loaded[pk] = Person.objects.get(pk=pk)
+        return self.loaded[pk]
+
     def new_person(self, candidate, row, cells, homonym=False) -> PersonPlan:
         plan = PersonPlan(person=candidate, first_row=row.number, cells=cells, homonym=homonym)
         self.people.append(plan)
+        self.plan_by_new_person[id(candidate)] = plan
+        self.index.add(candidate)
         return plan
 
     def check_person(self, plan: PersonPlan, cells, row, result) -> None:
@@ -531,12 +641,8 @@ class PeopleImport:
         """The person's stored pathways in the service (one query per person)."""
         if person.pk is None:
             return []
-        if person.pk not in self.stored_pathways:
-            self.stored_pathways[person.pk] = list(
-                Enrolment.objects.filter(person=person, service=self.service)
-                .select_related("primary_coach", "entry_situation", "referred_by")
-                .order_by("referral_date", "pk")
-            )
+        if person.pk not in self.stored_pathways:  # not prefetched
+            self.stored_pathways[person.pk] = list(self.pathways_query().filter(person=person))
         return self.stored_pathways[person.pk]
 
     def plan_pathway(self, person_plan: PersonPlan, row: InputRow, pathway_id: str, result) -> RowPlan | None:
@@ -561,8 +667,8 @@ class PeopleImport:
                 % {"row": self.pathway_by_id[pathway_id].number},
             )
             return None
-        for earlier in self.plans:
-            if earlier.person is person_plan and earlier.enrolment.referral_date == referral:
+        for earlier in self.plans_by_person[id(person_plan)]:
+            if earlier.enrolment.referral_date == referral:
                 result.refuse(
                     self.header("referral_date"),
                     _("Ligne en double de la ligne %(row)s (le même parcours).") % {"row": earlier.number},
@@ -597,6 +703,9 @@ class PeopleImport:
             plan.pathway_ids.add(pathway_id)
             self.pathway_by_id[pathway_id] = plan
         self.plans.append(plan)
+        self.plans_by_person[id(person_plan)].append(plan)
+        if not plan.is_new:
+            self.matched.add(id(plan.enrolment))
         if not valid:
             return plan
         self.plan_coach(plan, values.get("lead_coach"))
@@ -612,13 +721,13 @@ class PeopleImport:
             return
         if reference not in self.coach_cache:
             if "@" in reference:
-                found = list(self.coaches.filter(email__iexact=reference)[:2])
+                found = [user for user in self.coach_list if user.email.upper() == reference.upper()][:2]
                 message = _("Aucun·e job coach de ce service n'a l'adresse « %(value)s ».")
             else:
                 found = [
                     user
-                    for user in self.coaches.exclude(full_name="")
-                    if fold(user.full_name) == fold(reference)
+                    for user in self.coach_list
+                    if user.full_name and fold(user.full_name) == fold(reference)
                 ]
                 message = _(
                     "Aucun·e job coach de ce service ne s'appelle « %(value)s » : indiquez son adresse e-mail."
@@ -812,16 +921,15 @@ class PeopleImport:
     def overlapping(self, plan: RowPlan, referral: date, exit_date: date | None) -> str | None:
         """Why the person cannot have this new pathway in the service beside their others."""
         far = date.max
-        matched = [p.enrolment for p in self.plans if not p.is_new]
         others = [
             (e.referral_date, e.exit_date, None)
             for e in self.pathways_of(plan.person.person)
-            if not any(e is other for other in matched)
+            if id(e) not in self.matched
         ]
         others += [
             (p.enrolment.referral_date, p.exit["on"] if p.exit else p.enrolment.exit_date, p)
-            for p in self.plans
-            if p.person is plan.person and p is not plan
+            for p in self.plans_by_person[id(plan.person)]
+            if p is not plan
         ]
         for start, end, other in others:
             if other is None and end is None:
@@ -925,7 +1033,8 @@ class PeopleImport:
         if reason and reason != enrolment.referral_reason:
             plan.enrolment_changes["referral_reason"] = reason
         self.compare_entry(plan, row)
-        changes = list(enrolment.phase_changes.order_by("changed_on", "recorded_at", "pk"))
+        # Prefetched (`pathways_query`): sorted here rather than queried again.
+        changes = sorted(enrolment.phase_changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
         latest = changes[-1].changed_on if changes else enrolment.referral_date
         current = enrolment.is_current
         intake = cleaned.get("intake_date")
@@ -975,7 +1084,7 @@ class PeopleImport:
             ):
                 return
             plan.phase, latest = (phase, since), since
-        stored_suspensions = list(enrolment.suspensions.order_by("start_date"))
+        stored_suspensions = sorted(enrolment.suspensions.all(), key=lambda s: (s.start_date, s.pk))
         by_start = {s.start_date: s for s in stored_suspensions}
         new = []
         for start, end, reason in row.values.get("suspensions") or ():
@@ -1109,11 +1218,23 @@ class PeopleImport:
     def check_planned(self, context: RunContext) -> None:
         """The dry run's reading of the exits into employment: a job of the pathway, stored or
         planned by the run's placements, must support it on the exit day."""
+        jobs_of = defaultdict(list)  # by the pathway's instance and id: one pass over the jobs
+        for job in context.planned_jobs:
+            held = job._state.fields_cache.get("enrolment")
+            for key in {("instance", id(held)) if held is not None else None, ("pk", job.enrolment_id)} - {
+                None
+            }:
+                jobs_of[key].append(job)
         for plan in self.plans:
             if plan.result.refused or not plan.exit_later:
                 continue
             on, outcome = plan.exit["on"], plan.exit["outcome"]
-            jobs = [job for job in context.planned_jobs if self.job_of(job, plan.enrolment)]
+            candidates = jobs_of[("instance", id(plan.enrolment))]
+            if plan.enrolment.pk is not None:
+                candidates = {
+                    id(job): job for job in candidates + jobs_of[("pk", plan.enrolment.pk)]
+                }.values()
+            jobs = [job for job in candidates if self.job_of(job, plan.enrolment)]
             supported = exits.outcomes_of_jobs(jobs, on)
             if plan.enrolment.pk is not None:
                 supported |= exits.supported_outcomes(plan.enrolment, on)
@@ -1131,7 +1252,19 @@ class PeopleImport:
 
     def write(self, plans: list[RowPlan], *, run=None) -> None:
         """Writes the plan through the domain; the caller holds the transaction and the lock.
-        Per person in referral order, so that an earlier pathway's exit precedes the next one."""
+
+        The new pathways go through the domain's bulk twin (`write_in_bulk`) unless a step of one
+        of their person's new pathways needs a single function (a renewal); the rest (re-imports,
+        renewals) row by row, first, per person in referral order so that an earlier pathway's
+        exit precedes the next one."""
+        single = {id(plan.person) for plan in plans if plan.is_new and plan.renewal is not None}
+        bulk = [plan for plan in plans if plan.is_new and id(plan.person) not in single]
+        taken = {id(plan) for plan in bulk}
+        self.write_one_by_one([plan for plan in plans if id(plan) not in taken])
+        self.write_in_bulk(bulk)
+        self.write_keys(plans, run)
+
+    def write_one_by_one(self, plans: list[RowPlan]) -> None:
         for plan in sorted(plans, key=lambda p: p.enrolment.referral_date):
             try:
                 self.write_person(plan.person)
@@ -1156,7 +1289,91 @@ class PeopleImport:
                 raise WriteRefused(plan.number, [self.unreachable_message()], self.kind) from None
             except ValidationError as error:
                 raise WriteRefused(plan.number, error.messages, self.kind) from error
-            self.write_keys(plan, run)
+
+    def write_in_bulk(self, plans: list[RowPlan]) -> None:
+        """New pathways, and their new people, through `create_people` and
+        `open_imported_pathways`: the same rules and rows as `write_one_by_one`, a few queries per
+        500 rows. An exit into employment is left to `finish`."""
+        if not plans:
+            return
+        new_people, seen = [], set()
+        for plan in plans:
+            person_plan = plan.person
+            if id(person_plan) in seen:
+                continue
+            seen.add(id(person_plan))
+            if person_plan.is_new:
+                new_people.append(person_plan)
+                continue
+            try:
+                self.write_person(person_plan)
+            except ValidationError as error:
+                raise WriteRefused(plan.number, error.messages, self.kind) from error
+        for plan in plans:  # each new contact once (`write_contact` skips the saved ones)
+            self.write_contact(plan.referrer)
+            if plan.link:
+                self.write_contact(plan.link[0])
+        people.create_people([person_plan.person for person_plan in new_people], by=self.user)
+        for person_plan in new_people:
+            person_plan.written = True
+        ordered = sorted(plans, key=lambda p: p.enrolment.referral_date)  # an exit before the next pathway
+        by_spec = {}
+        specs = []
+        for plan in ordered:
+            spec = self.imported_pathway(plan)
+            by_spec[id(spec)] = plan
+            specs.append(spec)
+        try:
+            opened = pathways.open_imported_pathways(specs, by=self.user)
+        except pathways.PathwayRefused as error:
+            raise WriteRefused(by_spec[id(error.spec)].number, error.messages, self.kind) from error
+        for plan, saved in zip(ordered, opened, strict=True):
+            self.become(plan.enrolment, saved)
+        for plan in ordered:  # another kind of referent than the referrer: few rows
+            if plan.link:
+                contact_plan, relation = plan.link
+                PersonContact.objects.get_or_create(
+                    person=plan.person.person,
+                    contact=contact_plan.contact,
+                    relation=relation,
+                    defaults={"organisation_id": self.organisation_id},
+                )
+
+    def imported_pathway(self, plan: RowPlan) -> pathways.ImportedPathway:
+        enrolment = plan.enrolment
+        phase, since = plan.phase if plan.phase else (None, None)
+        exit_ = plan.exit if plan.exit is not None and not plan.exit_later else None
+        return pathways.ImportedPathway(
+            person=plan.person.person,
+            service=self.service,
+            referral_date=enrolment.referral_date,
+            entry=plan.entry,
+            intake_date=enrolment.intake_date,
+            referral_reason=enrolment.referral_reason,
+            primary_coach=plan.coach,
+            referred_by=plan.referrer.contact if plan.referrer else None,
+            phase=phase,
+            since=since,
+            phase_comment=IMPORT_COMMENT if phase else "",
+            suspensions=[
+                pathways.ImportedSuspension(start, end, reason) for start, end, reason in plan.suspensions
+            ],
+            exit=pathways.ImportedExit(
+                on=exit_["on"],
+                outcome=exit_["outcome"],
+                comment=exit_["comment"],
+                reoriented_to=exit_["reoriented_to"],
+            )
+            if exit_
+            else None,
+        )
+
+    @staticmethod
+    def become(planned: Enrolment, saved: Enrolment) -> None:
+        """The later kinds hold `planned`: it becomes the saved pathway."""
+        for model_field in Enrolment._meta.concrete_fields:
+            setattr(planned, model_field.attname, getattr(saved, model_field.attname))
+        planned._state.adding, planned._state.db = False, saved._state.db
 
     def write_person(self, plan: PersonPlan) -> None:
         person = plan.person
@@ -1187,10 +1404,7 @@ class PeopleImport:
             intake_date=planned.intake_date,
             primary_coach=plan.coach,
         )
-        # The later kinds hold `planned`: it becomes the saved pathway.
-        for model_field in Enrolment._meta.concrete_fields:
-            setattr(planned, model_field.attname, getattr(saved, model_field.attname))
-        planned._state.adding, planned._state.db = False, saved._state.db
+        self.become(planned, saved)
         self.write_steps(plan)
 
     def write_steps(self, plan: RowPlan) -> None:
@@ -1226,18 +1440,40 @@ class PeopleImport:
             pathways.reassign(enrolment, plan.coach, self.user)
         self.write_steps(plan)
 
-    def write_keys(self, plan: RowPlan, run) -> None:
-        for kind, ids, target in (
-            (KeyKind.PERSON, plan.person.external_ids, {"person": plan.person.person}),
-            (KeyKind.PATHWAY, plan.pathway_ids, {"enrolment": plan.enrolment}),
-        ):
-            for external_id in sorted(ids):
-                ImportedKey.objects.get_or_create(
-                    service=self.service,
-                    kind=kind,
-                    external_id=external_id,
-                    defaults={"organisation_id": self.organisation_id, "run": run, **target},
+    def write_keys(self, plans: list[RowPlan], run) -> None:
+        """The external ids not known yet in the service, in bulk (the first row naming one wins)."""
+        wanted: dict[tuple[str, str], dict] = {}
+        for plan in plans:
+            for kind, ids, target in (
+                (KeyKind.PERSON, plan.person.external_ids, {"person": plan.person.person}),
+                (KeyKind.PATHWAY, plan.pathway_ids, {"enrolment": plan.enrolment}),
+            ):
+                for external_id in sorted(ids):
+                    wanted.setdefault((kind, external_id), target)
+        for kind in (KeyKind.PERSON, KeyKind.PATHWAY):
+            ids = [external_id for key_kind, external_id in wanted if key_kind == kind]
+            known = set()
+            for chunk in chunks(ids):
+                known |= set(
+                    ImportedKey.objects.filter(
+                        service=self.service, kind=kind, external_id__in=chunk
+                    ).values_list("external_id", flat=True)
                 )
+            ImportedKey.objects.bulk_create(
+                [
+                    ImportedKey(
+                        organisation_id=self.organisation_id,
+                        service=self.service,
+                        kind=kind,
+                        external_id=external_id,
+                        run=run,
+                        **wanted[(kind, external_id)],
+                    )
+                    for external_id in ids
+                    if external_id not in known
+                ],
+                batch_size=people.BATCH_SIZE,
+            )
 
     def finish(self, plans: list[RowPlan], *, run=None) -> None:
         """The exits into employment, once the run's jobs are written (`record_exit` checks them)."""
