@@ -97,10 +97,13 @@ def test_the_week_links_cross_the_year(coach_client, world):
 
 
 def test_the_week_names_the_person_in_full_and_the_feed_by_first_name_only(client, world, camille):
-    MeetingFactory(enrolment=world.enrolment, starts_at=timezone.now() + timedelta(hours=1), attendance="")
+    starts_at = timezone.now() + timedelta(hours=1)
+    MeetingFactory(enrolment=world.enrolment, starts_at=starts_at, attendance="")
     coach = world.users["coach"]
     client.force_login(coach)
-    assert "Camille Durandal" in text(client.get(reverse("journal:agenda")))
+    # The meeting's own week: on a Sunday evening an hour later is next week.
+    week = views.iso_week(timezone.localdate(starts_at))
+    assert "Camille Durandal" in text(client.get(reverse("journal:agenda") + f"?semaine={week}"))
     secret = domain.create_feed(coach)
     client.logout()
     feed = icalendar.Calendar.from_ical(client.get(reverse("journal:ics", args=[secret])).content)
