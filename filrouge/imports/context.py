@@ -66,3 +66,20 @@ class RunContext:
     pathways_by_identity: dict = field(default_factory=lambda: defaultdict(list))  # identity_key → [...]
     # Jobs the placements kind plans to create, for the dry run's check of exits into employment.
     planned_jobs: list = field(default_factory=list)  # placements.Placement, unsaved
+
+
+class KindImport:
+    """What every kind's importer holds: the run's service, user and context, and the user's
+    headers (column key → the header as typed) that its messages name."""
+
+    kind = ""
+
+    def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
+        self.service = service
+        self.user = user
+        self.organisation_id = service.organisation_id
+        self.headers = headers
+        self.context = context if context is not None else RunContext(service=service, user=user)
+
+    def header(self, key: str | None) -> str | None:
+        return self.headers.get(key) if key else None

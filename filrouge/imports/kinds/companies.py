@@ -26,7 +26,7 @@ from filrouge.core.text import fold
 from filrouge.employers import domain
 from filrouge.employers.forms import CompanyContactForm, CompanyForm
 from filrouge.employers.models import Company
-from filrouge.imports.context import RunContext, WriteRefused
+from filrouge.imports.context import KindImport, RunContext, WriteRefused
 from filrouge.imports.models import ImportedKey, KeyKind
 from filrouge.imports.rows import InputRow, Outcome, RowResult
 from filrouge.organisations.models import Membership
@@ -73,24 +73,17 @@ class CompanyPlan:
         return self.company.pk is None
 
 
-class CompaniesImport:
+class CompaniesImport(KindImport):
     kind = "companies"
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
-        self.service = service
-        self.user = user
-        self.context = context or RunContext(service=service, user=user)
-        self.organisation_id = service.organisation_id
-        self.headers = headers  # column key → the user's header
+        super().__init__(service=service, user=user, headers=headers, context=context)
         memberships = Membership.objects.active().filter(
             service__in=policy.scoped_services(user, policy.Action.VIEW_CASES), role__in=policy.CASE_ROLES
         )
         self.owners = User.objects.filter(
             organisation_id=self.organisation_id, is_active=True, pk__in=memberships.values("user")
         )
-
-    def header(self, key: str | None) -> str | None:
-        return self.headers.get(key) if key else None
 
     # --- Plan -----------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from filrouge import policy
 from filrouge.accounts.models import User
 from filrouge.core.text import fold
 from filrouge.core.versioning import bump, claim
-from filrouge.imports.context import PlannedPathway, RunContext, WriteRefused, identity_key
+from filrouge.imports.context import KindImport, PlannedPathway, RunContext, WriteRefused, identity_key
 from filrouge.imports.identity import IdentityIndex, Known
 from filrouge.imports.models import ImportedKey, KeyKind
 from filrouge.imports.rows import InputRow, Outcome, RowResult
@@ -225,24 +225,17 @@ class RowPlan:
         return self.exit is not None and self.exit["outcome"] in ExitOutcome.into_employment()
 
 
-class PeopleImport:
+class PeopleImport(KindImport):
     kind = "people"
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
-        self.service = service
-        self.user = user
-        self.organisation_id = service.organisation_id
-        self.headers = headers  # column key → the user's header
-        self.context = context if context is not None else RunContext(service=service, user=user)
+        super().__init__(service=service, user=user, headers=headers, context=context)
         self.coaches = User.objects.filter(
             organisation_id=self.organisation_id,
             pk__in=Membership.objects.active().filter(service=service, role=Role.COACH).values("user"),
         )
         self.editable = policy.scoped_people(user, policy.Action.EDIT_CASES)
         self.visible = policy.scoped_people(user, policy.Action.VIEW_CASES)
-
-    def header(self, key: str | None) -> str | None:
-        return self.headers.get(key) if key else None
 
     def refuse_error(self, result: RowResult, error: ValidationError, default: str | None = None) -> None:
         """A domain refusal, each message beside the column holding the value at fault."""

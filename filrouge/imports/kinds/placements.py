@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from filrouge.core.text import fold
 from filrouge.employers.models import Company
 from filrouge.imports.columns import PLACEMENTS, kind_of
-from filrouge.imports.context import PlannedPathway, RunContext, WriteRefused, identity_key
+from filrouge.imports.context import KindImport, PlannedPathway, RunContext, WriteRefused, identity_key
 from filrouge.imports.models import ImportedKey, KeyKind
 from filrouge.imports.rows import InputRow, Outcome, RowResult
 from filrouge.pathways.models import Enrolment
@@ -142,19 +142,12 @@ class Resolved:
     refusals: list = field(default_factory=list)  # (column key or None, message)
 
 
-class PlacementsImport:
+class PlacementsImport(KindImport):
     kind = "placements"
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
-        self.service = service
-        self.user = user
-        self.context = context or RunContext(service=service, user=user)
-        self.organisation_id = service.organisation_id
-        self.headers = headers  # column key → the user's header
+        super().__init__(service=service, user=user, headers=headers, context=context)
         self.spec = kind_of(PLACEMENTS)
-
-    def header(self, key: str | None) -> str | None:
-        return self.headers.get(key) if key else None
 
     def refuse(self, result: RowResult, key: str | None, message: str) -> None:
         """A refusal named by its column's header; by the column's own name when the file does
