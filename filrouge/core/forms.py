@@ -1,5 +1,6 @@
 """Form building blocks shared by the apps."""
 
+import copy
 from datetime import date, datetime
 
 from django import forms
@@ -22,6 +23,30 @@ def add_domain_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class Rebinder:
+    """Validates many inputs through the same form classes (an import's rows) without building a
+    form per input: Django deep-copies every field of every form it builds, which costs more than
+    the validation itself. A form is built once per class, then each input gets a shallow copy
+    bound to it, sharing the fields (validation reads them, never changes them).
+
+    Only for forms whose construction depends on nothing but their class: a plain form, or a model
+    form of a new record (each input gets a fresh instance)."""
+
+    def __init__(self):
+        self.built: dict[type, forms.BaseForm] = {}
+
+    def bind(self, form_class: type[forms.BaseForm], data: dict, instance=None) -> forms.BaseForm:
+        template = self.built.get(form_class)
+        if template is None:
+            template = self.built[form_class] = form_class()
+        form = copy.copy(template)
+        form.data, form.files, form.is_bound = data, {}, True
+        form._errors, form._bound_fields_cache = None, {}
+        if isinstance(form, forms.BaseModelForm):
+            form.instance = instance if instance is not None else form_class._meta.model()
+        return form
 
 
 class DateInput(forms.DateInput):

@@ -22,7 +22,7 @@ inclusive writing, a text in brackets such as "(jj/mm/aaaa)", and in any word or
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from django.apps import apps
@@ -100,7 +100,7 @@ class Kind:
     def column(self, key: str) -> Column:
         return self.by_key[key]
 
-    @property
+    @cached_property  # read for every cell of an import: built once (a frozen dataclass's own dict)
     def by_key(self) -> dict[str, Column]:
         return {column.key: column for column in self.columns}
 

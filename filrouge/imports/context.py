@@ -8,12 +8,16 @@ plan; they get their primary key when the earlier kind writes, before the later 
 
 An importer (`kinds/*.py`) is built with `(service=, user=, headers=, context=)` and has:
 
-- `plan(rows) -> (results, plans)`: reads only; registers what it plans in the context;
-- `write(plans, *, run)`: writes through the domain functions (the runner holds the transaction
-  and the organisation's lock); raises `WriteRefused(row, messages)` when a domain function
-  refuses;
-- optionally `finish(plans, *, run)`: called after every kind wrote, in the same order (an exit
-  into employment is recorded once the run's jobs exist);
+- `plan(rows) -> (results, plans)`: reads only; registers what it plans in the context. With
+  `segment_rows` set, it is called once per segment of that many rows, in the file's order, and
+  keeps what later segments need; else once with every row;
+- `write(plans, *, run)`: writes a segment's plans through the domain functions (the runner holds
+  the transaction and the organisation's lock); raises `WriteRefused(row, messages)` when a domain
+  function refuses;
+- optionally `release(plans)`: a segment is done (planned, and written in an apply): what only it
+  needed can go;
+- optionally `finish(*, run)`: called after every kind wrote, in the same order (an exit into
+  employment is recorded once the run's jobs exist);
 - optionally `check_planned(context)`: called after every kind planned, in the same order (the
   dry run's reading of rules that need a later kind, e.g. an exit and the planned jobs).
 """
@@ -56,6 +60,7 @@ class PlannedPathway:
 class RunContext:
     service: object
     user: object
+    kinds: frozenset = frozenset({"companies", "people", "placements"})  # the run's sources
     # Companies of the run's companies source, created or matched.
     companies_by_external_id: dict = field(default_factory=dict)  # id → Company
     companies_by_siret: dict = field(default_factory=dict)  # SIRET → Company
@@ -66,6 +71,14 @@ class RunContext:
     pathways_by_identity: dict = field(default_factory=lambda: defaultdict(list))  # identity_key → [...]
     # Jobs the placements kind plans to create, for the dry run's check of exits into employment.
     planned_jobs: list = field(default_factory=list)  # placements.Placement, unsaved
+    # The run's pathways written with an exit into employment (pk → people row): checked against
+    # the jobs once every kind wrote (`runs.verify_exits`).
+    exit_rows: dict = field(default_factory=dict)
+
+    @property
+    def wants_pathways(self) -> bool:
+        """Whether a later kind of the run reads the planned pathways (kept in memory only then)."""
+        return "placements" in self.kinds
 
 
 class KindImport:
@@ -73,6 +86,7 @@ class KindImport:
     headers (column key → the header as typed) that its messages name."""
 
     kind = ""
+    segment_rows: int | None = None  # rows planned (and written) at a time; None: the whole file
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
         self.service = service

@@ -26,11 +26,27 @@ class Known(NamedTuple):
     date_of_birth: object
 
 
+class Planned(NamedTuple):
+    """A person the run plans to create, as the guard reads them, and the importer's plan."""
+
+    organisation_id: int
+    first_name: str
+    birth_name: str
+    usual_name: str
+    date_of_birth: object
+    plan: object
+
+    def fields(self) -> dict:
+        return {
+            name: getattr(self, name) for name in ("first_name", "birth_name", "usual_name", "date_of_birth")
+        }
+
+
 class IdentityIndex:
     """The organisation's people by birth date, read once, plus the people a run plans to create.
 
     `matches(person)` returns `(exact, near)` as `identity_matches` does: stored people as `Known`
-    tuples, the run's as the instances given to `add`. Anonymised people have no names left and
+    tuples, the run's as `Planned` ones (`add`). Anonymised people have no names left and
     never match: they are not loaded."""
 
     def __init__(self, organisation_id: int):
@@ -59,9 +75,15 @@ class IdentityIndex:
         """(exact, near) among the stored people and those added, in the order they were read."""
         return people.identity_matches(person, self.candidates(person.date_of_birth))
 
-    def add(self, person) -> None:
-        """A person the run plans to create: later rows see them as the page would once saved."""
-        self.by_date[person.date_of_birth].append(person)
+    def add(self, person, plan) -> "Planned":
+        """A person the run plans to create (`plan`, the importer's): later rows see them as the
+        page would once saved. The index keeps their identity, not the instance."""
+        planned = Planned(
+            person.organisation_id, person.first_name, person.birth_name, person.usual_name,
+            person.date_of_birth, plan,
+        )  # fmt: skip
+        self.by_date[person.date_of_birth].append(planned)
+        return planned
 
     @staticmethod
     def stored(found) -> list[int]:

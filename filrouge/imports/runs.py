@@ -7,6 +7,10 @@ A run holds one source per kind (three files, or a workbook's sheets), planned a
 order companies → people → placements (`ORDER`): a later kind sees what the earlier ones plan
 (`context.RunContext`), so a job can name a person and a company the same run creates.
 
+A file is read twice and never held whole: `read` checks it and counts its rows, then the rows
+are parsed again as they are planned, a segment at a time (`KindImport.segment_rows`), and in an
+apply each segment is written as soon as it is planned, inside the run's one transaction.
+
 The dry run plans without writing anything to the records (the run and its report are kept).
 The apply is all or nothing, in one transaction: it takes the organisation's row lock (the one
 `people.domain.create_person` takes, so two imports of one organisation queue, and each plans
@@ -20,6 +24,7 @@ Permission: the user must be allowed to import in the service (`policy.Action.IM
 the import is done in their name, by the page or by the command alike.
 """
 
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -35,10 +40,10 @@ from filrouge.audit.models import Kind
 from filrouge.core.text import fold
 from filrouge.imports.blank_files import is_help_or_example
 from filrouge.imports.columns import PEOPLE, guess_mapping, kind_of, missing_required, parse_row
-from filrouge.imports.context import PlannedPathway, RunContext, WriteRefused
+from filrouge.imports.context import RunContext, WriteRefused
 from filrouge.imports.errors import FileRefused
 from filrouge.imports.kinds.companies import CompaniesImport
-from filrouge.imports.kinds.people import PeopleImport
+from filrouge.imports.kinds.people import PeopleImport, chunks
 from filrouge.imports.kinds.placements import PlacementsImport
 from filrouge.imports.models import REPORT_MAX_LINES, ImportRun, ImportSource, RunStatus
 from filrouge.imports.reading import open_table
@@ -63,7 +68,7 @@ class Source:
 
 @dataclass
 class ReadSource:
-    """A source once read: its rows parsed, kept for the plan and the re-plan under the lock."""
+    """A source once read: checked, its data rows counted; `rows()` parses them, streamed."""
 
     source: Source
     checksum: str = ""
@@ -71,9 +76,31 @@ class ReadSource:
     sheet: str = ""
     header: list[str] = field(default_factory=list)
     mapping: dict[int, str | None] = field(default_factory=dict)
-    rows: list[InputRow] = field(default_factory=list)
+    count: int = 0  # data rows (the help and example rows skipped)
     skipped: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[InputRow]:
+        """The data rows, every mapped cell parsed, read from the file again as they are used."""
+        if self.problems:
+            return
+        skipped = set(self.skipped)
+        with open_table(self.source.file, self.source.name) as table:
+            for row in table.read(self.source.sheet):
+                if row.number not in skipped:
+                    parsed = parse_row(self.mapping, row.values, self.source.kind)
+                    yield InputRow(row.number, parsed.values, parsed.errors)
+
+    def segments(self, size: int | None) -> Iterator[list[InputRow]]:
+        """The rows `size` at a time (all at once when None)."""
+        segment = []
+        for row in self.rows():
+            segment.append(row)
+            if size is not None and len(segment) >= size:
+                yield segment
+                segment = []
+        if segment:
+            yield segment
 
     @property
     def headers(self) -> dict[str, str]:
@@ -82,7 +109,7 @@ class ReadSource:
 
 
 def read(source: Source) -> ReadSource:
-    """The file read and every mapped cell parsed; a file refused or a column missing is a
+    """The file checked and its data rows counted; a file refused or a column missing is a
     problem of the whole source (no row is then planned)."""
     kind_of(source.kind)  # an unknown kind is a programming error
     result = ReadSource(source)
@@ -111,11 +138,10 @@ def read(source: Source) -> ReadSource:
                     result.skipped.append(row.number)
                     continue
                 leading = False
-                parsed = parse_row(result.mapping, row.values, source.kind)
-                result.rows.append(InputRow(row.number, parsed.values, parsed.errors))
+                result.count += 1
     except FileRefused as error:
         result.problems.append(error.message)
-        result.rows = []
+        result.count = 0
     return result
 
 
@@ -171,30 +197,45 @@ def in_order(read_sources: list[ReadSource]) -> list[ReadSource]:
     return sorted(read_sources, key=lambda read_source: ORDER.index(read_source.source.kind))
 
 
-def plan(read_sources: list[ReadSource], *, service, user, progress=None):
-    """The report of the sources against the database of the moment, and for each source the
-    importer holding what writing would do. Kinds are planned in `ORDER`, each seeing in the
-    context what the earlier ones planned; then each may refuse rows that a later kind
-    contradicts (`check_planned`)."""
-    context = RunContext(service=service, user=user)
-    run_report, planned = RunReport(), []
-    total, done = sum(len(read_source.rows) for read_source in read_sources), 0
+def plan(read_sources: list[ReadSource], *, service, user, run: ImportRun | None = None, progress=None):
+    """The report of the sources against the database of the moment, and each source's importer.
+
+    Kinds are planned in `ORDER`, each seeing in the context what the earlier ones planned, a
+    segment of rows at a time. With `run` (the apply, under the lock), each segment is written
+    once planned, until a row is refused: the rest is then only planned, for the report, and the
+    caller rolls everything back. Last, each kind may refuse rows that a later kind contradicts
+    (`check_planned`)."""
+    context = RunContext(
+        service=service, user=user, kinds=frozenset(read_source.source.kind for read_source in read_sources)
+    )
+    run_report, importers = RunReport(), []
+    total, done = sum(read_source.count for read_source in read_sources), 0
+    phase = "vérification" if run is None else "écriture"
     for read_source in in_order(read_sources):
         kind = read_source.source.kind
         report = Report(kind, skipped=list(read_source.skipped), problems=list(read_source.problems))
         importer = IMPORTERS[kind](service=service, user=user, headers=read_source.headers, context=context)
-        plans = []
-        if not report.problems:
-            report.results, plans = importer.plan(read_source.rows)
         run_report.reports.append(report)
-        planned.append((report, importer, plans))
-        done += len(read_source.rows)
-        if progress is not None:
-            progress("vérification", done, total)
-    for report, importer, _plans in planned:
+        importers.append((report, importer))
+        if report.problems:
+            continue
+        for rows in read_source.segments(importer.segment_rows):
+            results, plans = importer.plan(rows)
+            report.results += results
+            if run is not None and not run_report.refused:
+                try:
+                    importer.write(plans, run=run)
+                except WriteRefused as error:
+                    refuse_row(report, error.number, error.messages)
+            if hasattr(importer, "release"):
+                importer.release(plans)
+            done += len(rows)
+            if progress is not None:
+                progress(phase, done, total)
+    for report, importer in importers:
         if not report.problems and hasattr(importer, "check_planned"):
             importer.check_planned(context)
-    return run_report, planned, context
+    return run_report, importers, context
 
 
 def acting_user(user):
@@ -244,7 +285,7 @@ def run_import(
             header=read_source.header,
             mapping={str(position): key for position, key in read_source.mapping.items()},
         )
-    run.rows_total = sum(len(read_source.rows) for read_source in read_sources)
+    run.rows_total = sum(read_source.count for read_source in read_sources)
     try:
         if dry_run:
             report = check(read_sources, service=service, user=user)
@@ -264,7 +305,7 @@ def run_import(
 
 def check(read_sources: list[ReadSource], *, service, user, progress=None) -> RunReport:
     """The dry run: every source planned, nothing written."""
-    report, _planned, _context = plan(read_sources, service=service, user=user, progress=progress)
+    report, _importers, _context = plan(read_sources, service=service, user=user, progress=progress)
     return report
 
 
@@ -294,20 +335,19 @@ def apply(read_sources: list[ReadSource], *, run: ImportRun, service, user, prog
         # the block, so nothing of a refused run stays buffered.
         with acting_user(user), transaction.atomic(), audit.buffered():
             Organisation.objects.select_for_update(no_key=True).only("pk").get(pk=service.organisation_id)
-            report, planned, context = plan(read_sources, service=service, user=user)
+            report, importers, context = plan(
+                read_sources, service=service, user=user, run=run, progress=progress
+            )
             if report.refused:
                 raise _Refused
-            if progress is not None:
-                progress("écriture", 0, run.rows_total)
-            for hook in ("write", "finish"):  # every kind writes, then every kind finishes
-                for kind_report, importer, plans in planned:
-                    if not hasattr(importer, hook):
-                        continue
-                    try:
-                        getattr(importer, hook)(plans, run=run)
-                    except WriteRefused as error:
-                        refuse_row(kind_report, error.number, error.messages)
-                        raise _Refused from error
+            for kind_report, importer in importers:  # every kind wrote: each finishes
+                if not hasattr(importer, "finish"):
+                    continue
+                try:
+                    importer.finish(run=run)
+                except WriteRefused as error:
+                    refuse_row(kind_report, error.number, error.messages)
+                    raise _Refused from error
             if verify_exits(report, context):
                 raise _Refused
             run.applied_at = run.checked_at = timezone.now()
@@ -320,31 +360,19 @@ def apply(read_sources: list[ReadSource], *, run: ImportRun, service, user, prog
     return report
 
 
-def planned_pathways(context: RunContext) -> dict[int, PlannedPathway]:
-    """The run's pathways once written, by primary key."""
-    found = list(context.pathways_by_external_id.values())
-    for pathways in (
-        *context.pathways_by_person_external_id.values(),
-        *context.pathways_by_identity.values(),
-    ):
-        found += pathways
-    return {planned.enrolment.pk: planned for planned in found if planned.enrolment.pk is not None}
-
-
 def verify_exits(report: RunReport, context: RunContext) -> bool:
     """After every kind wrote: an exit into employment of the run's pathways that their jobs do
     not support refuses its people row (the whole run rolls back). True when any did."""
-    pathways = planned_pathways(context)
-    if not pathways:
-        return False
+    rows = context.exit_rows
     people = report.report_of(PEOPLE)
     found = False
-    for enrolment in exits.incoherent_exits(Enrolment.objects.filter(pk__in=pathways)):
-        supported = frozenset(exits.supported_by(enrolment.durable_job, enrolment.transition_job))
-        message = exits.refusal(enrolment.exit_outcome, enrolment.exit_date, supported)
-        if people is not None:
-            refuse_row(people, pathways[enrolment.pk].row, [message])
-        found = True
+    for chunk in chunks(sorted(rows)):
+        for enrolment in exits.incoherent_exits(Enrolment.objects.filter(pk__in=chunk)):
+            supported = frozenset(exits.supported_by(enrolment.durable_job, enrolment.transition_job))
+            message = exits.refusal(enrolment.exit_outcome, enrolment.exit_date, supported)
+            if people is not None:
+                refuse_row(people, rows[enrolment.pk], [message])
+            found = True
     return found
 
 

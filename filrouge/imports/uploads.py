@@ -377,7 +377,7 @@ def check_run(run: ImportRun, *, user) -> runs.RunReport | None:
     reads = read_sources(run)
     report = runs.check(reads, service=run.service, user=user, progress=progress)
     run.checked_at = timezone.now()
-    run.rows_total = sum(len(read.rows) for read in reads)
+    run.rows_total = sum(read.count for read in reads)
     runs.finish(run, report, RunStatus.REFUSED if report.refused else RunStatus.CHECKED)
     fields = [
         "status",

@@ -565,17 +565,24 @@ def open_imported_pathways(specs, *, by) -> list[Enrolment]:
         raise ValueError("The people are saved first (people.domain.create_people).")
     services = {spec.service.pk: spec.service for spec in specs}
     coach_ids = {pk: service_coach_ids(service) for pk, service in services.items()}
-    current = {
-        (person_id, pk)
-        for pk in services
-        for person_id in Enrolment.objects.current().filter(service_id=pk).values_list("person_id", flat=True)
-    }
+    # What the rules read of the stored rows, for these people only: a large import comes in
+    # segments, and reading the whole service's pathways for each would grow with the service.
+    person_ids = sorted({spec.person.pk for spec in specs})
     referrers = {spec.referred_by.pk for spec in specs if spec.referred_by is not None}
-    linked = set(
-        PersonContact.objects.filter(
-            contact_id__in=referrers, relation=ContactKind.REFERRING_PARTNER
-        ).values_list("person_id", "contact_id")
-    )
+    current, linked = set(), set()
+    for start in range(0, len(person_ids), BATCH_SIZE):
+        chunk = person_ids[start : start + BATCH_SIZE]
+        current |= set(
+            Enrolment.objects.current()
+            .filter(service_id__in=list(services), person_id__in=chunk)
+            .values_list("person_id", "service_id")
+        )
+        if referrers:
+            linked |= set(
+                PersonContact.objects.filter(
+                    person_id__in=chunk, contact_id__in=referrers, relation=ContactKind.REFERRING_PARTNER
+                ).values_list("person_id", "contact_id")
+            )
 
     def planned(spec) -> ImportedRows:
         key = (spec.person.pk, spec.service.pk)

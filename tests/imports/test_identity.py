@@ -66,15 +66,21 @@ def test_anonymised_people_are_not_read_and_never_match(org):
     assert index.by_date == {}
 
 
-def test_people_added_by_the_run_are_found_by_later_rows_and_never_match_themselves(org):
+def test_people_added_by_the_run_are_found_by_later_rows_as_their_plan(org):
     index = IdentityIndex(org.pk)
-    planned = candidate(org)
-    index.add(planned)
+    plan = object()  # the importer's plan of the person, whatever it is
+    record = index.add(candidate(org), plan)
 
-    assert index.matches(planned) == ([], [])
-    assert index.matches(candidate(org, first_name="CAMILLE")) == ([planned], [])
-    assert index.matches(candidate(org, first_name="Camilla")) == ([], [planned])
-    assert IdentityIndex.stored([planned]) == []
+    assert record.plan is plan
+    assert record.fields() == {
+        "first_name": "Camille",
+        "birth_name": "Lefèvre",
+        "usual_name": "",
+        "date_of_birth": BORN,
+    }
+    assert index.matches(candidate(org, first_name="CAMILLE")) == ([record], [])
+    assert index.matches(candidate(org, first_name="Camilla")) == ([], [record])
+    assert IdentityIndex.stored([record]) == []
     assert index.matches(candidate(org, birth_name="Durand")) == ([], [])
 
 

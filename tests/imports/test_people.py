@@ -1,5 +1,6 @@
 """The people import end to end (read, map, plan, write), without the pages."""
 
+import io
 from datetime import date
 
 import pytest
@@ -558,10 +559,10 @@ def test_an_exit_into_employment_needs_its_job(world, head):
 
 
 def test_the_exit_into_employment_waits_for_the_jobs_the_run_writes(world, head):
-    """Driven as the runner does: plan, check_planned, write, (the jobs), finish."""
+    """Driven as the runner does: plan, write, release, (the jobs), check_planned, finish."""
     headers = {key: COLUMNS[key] for key in COLUMNS}
     from filrouge.imports import columns as import_columns
-    from filrouge.imports.rows import InputRow
+    from filrouge.imports.rows import InputRow, Outcome
 
     row = person(exit_date=day(1), exit_outcome="Emploi durable")
     parsed = import_columns.parse_row(dict(enumerate(row)), list(row.values()), import_columns.PEOPLE)
@@ -572,20 +573,23 @@ def test_the_exit_into_employment_waits_for_the_jobs_the_run_writes(world, head)
     assert [p.enrolment for p in planned] == [plans[0].enrolment] and planned[
         0
     ].exit_outcome == "durable_employment"
-    job = PlacementFactory.build(
-        enrolment=plans[0].enrolment, organisation=world.org_a, started_on=days_ago(30)
-    )
-    job.company.save()
-    context.planned_jobs.append(job)
-    importer.check_planned(context)
-    assert not results[0].refused
 
     with transaction.atomic():
         importer.write(plans, run=None)
+        importer.release(plans)
         assert plans[0].enrolment.pk is not None and plans[0].enrolment.exit_date is None
-        job.enrolment = plans[0].enrolment
+        importer.check_planned(context)  # no job yet: refused
+        assert results[0].refused
+        results[0].outcome, results[0].messages = Outcome.CREATED, []
+        job = PlacementFactory.build(
+            enrolment=plans[0].enrolment, organisation=world.org_a, started_on=days_ago(30)
+        )
+        job.company.save()
+        context.planned_jobs.append(job)
+        importer.check_planned(context)
+        assert not results[0].refused
         job.save()
-        importer.finish(plans, run=None)
+        importer.finish(run=None)
     pathway = Enrolment.objects.get(pk=plans[0].enrolment.pk)
     assert (pathway.exit_date, pathway.exit_outcome) == (days_ago(1), "durable_employment")
 
@@ -754,3 +758,79 @@ def test_a_pathway_the_bulk_twin_refuses_refuses_its_row_and_writes_nothing(worl
         "La date d'orientation ne peut pas être dans le futur."
     ]
     assert written(world.org_a) == before | {"audit": before["audit"]}
+
+
+# --- Segments -----------------------------------------------------------------------------------
+# A large file is planned and written a segment at a time (`PeopleImport.segment_rows`): the
+# outcome of every row must not depend on where the segments end.
+
+
+@pytest.fixture(params=[1, 2, 2000], ids=lambda size: f"segments of {size}")
+def segments(request, monkeypatch):
+    monkeypatch.setattr(PeopleImport, "segment_rows", request.param)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_rows_of_one_person_in_several_segments_are_one_person(world, head, segments, dry_run):
+    content = people_csv(
+        person(external_id="P-7", referral_date=day(400), intake_date=day(390), exit_date=day(300),
+               exit_outcome="Abandon"),
+        person(first_name="CAMILLE"),
+        person(first_name="Camile"),  # near the first two, new in this file
+        person(external_id="P-7", birth_name="Roux", referral_date=day(50), intake_date=""),  # row 2's person
+    )  # fmt: skip
+
+    _run, report = import_people(content, service=world.a1, user=head, dry_run=dry_run)
+
+    assert outcomes(report) == [(2, "created"), (3, "created"), (4, "refused"), (5, "refused")]
+    assert messages(report, 4) == [
+        (None, "Une personne très proche est déjà enregistrée : la personne de la ligne 2. S'il s'agit d'une "
+               "autre personne, indiquez « oui » dans la colonne « Homonyme confirmé ».")
+    ]  # fmt: skip
+    assert messages(report, 5) == [
+        ("Nom de naissance", "Les lignes 2 et 5 décrivent différemment la même personne."),
+        ("Date d'orientation", "Cette personne a déjà un parcours en cours dans ce service."),
+    ]
+    assert not Person.objects.filter(organisation=world.org_a, birth_name="Lefèvre").exists()
+
+    _run, report = import_people(people_csv(*csv_rows(content)[:2]), service=world.a1, user=head,
+                                 dry_run=dry_run)  # fmt: skip
+    assert outcomes(report) == [(2, "created"), (3, "created")]
+    stored = Person.objects.filter(organisation=world.org_a, birth_name="Lefèvre")
+    assert [p.enrolments.count() for p in stored] == ([] if dry_run else [2])
+
+
+def csv_rows(content: bytes) -> list[dict[str, str]]:
+    import csv
+
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    keys = {label: key for key, label in COLUMNS.items()}
+    return [{keys[label]: cell for label, cell in zip(lines[0], line, strict=True)} for line in lines[1:]]
+
+
+def test_a_pathway_named_again_in_a_later_segment_is_a_duplicate(world, head, segments):
+    content = people_csv(
+        person(pathway_external_id="PA-9"), person(pathway_external_id="PA-9", birth_name="Roux")
+    )
+
+    _run, report = import_people(content, service=world.a1, user=head)
+
+    assert messages(report, 3) == [("N° de parcours", "Ligne en double de la ligne 2 (le même parcours).")]
+    assert not Person.objects.filter(organisation=world.org_a, birth_name="Lefèvre").exists()
+
+
+def test_a_refusal_in_a_later_segment_rolls_back_the_segments_written_and_every_row_is_read(
+    world, head, monkeypatch
+):
+    monkeypatch.setattr(PeopleImport, "segment_rows", 5)
+    rows = [person(birth_name=f"Nom{chr(65 + n) * 3}", first_name="Dominique") for n in range(30)]
+    rows[17] = rows[17] | {"referral_date": "32/01/2026"}
+    rows[26] = rows[26] | {"lead_coach": "personne@a.example"}
+    before = written(world.org_a)
+
+    run, report = import_people(people_csv(*rows), service=world.a1, user=head)
+
+    assert run.status == RunStatus.REFUSED
+    assert [r.number for r in report.results if r.refused] == [19, 28]
+    assert len(report.results) == 30
+    assert written(world.org_a) == before

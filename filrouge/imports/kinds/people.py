@@ -30,6 +30,7 @@ import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from filrouge import policy
 from filrouge.accounts.models import User
+from filrouge.core.forms import Rebinder
 from filrouge.core.text import fold
 from filrouge.core.versioning import bump, claim
 from filrouge.imports.context import KindImport, PlannedPathway, RunContext, WriteRefused, identity_key
@@ -170,20 +172,52 @@ class PathwayRowForm(forms.Form):
         return cleaned
 
 
-@dataclass
 class PersonPlan:
-    person: Person
-    first_row: int
-    cells: dict  # the person's filled cells of its first row
-    changes: dict = field(default_factory=dict)  # field → value (every value for a new person)
-    homonym: bool = False
-    by_key: bool = False  # found by an id: names and birth date may change
-    external_ids: set = field(default_factory=set)
-    written: bool = False
+    """A person of the file: the stored or new `Person`, and what its first row asks.
+
+    Kept for the whole run (a later row may name the same person) but light once its segment is
+    done (`release`): the instance is dropped and read again, or rebuilt, if a later row needs it."""
+
+    __slots__ = (
+        "_person", "_pk", "identity", "first_row", "_cells", "changes", "homonym", "by_key",
+        "external_ids", "pathways", "written",
+    )  # fmt: skip
+
+    def __init__(self, person: Person, first_row: int, cells: dict, homonym=False, by_key=False):
+        self._person, self._pk, self.identity = person, person.pk, None
+        self.first_row = first_row
+        self._cells = tuple(cells.get(name) for name in PERSON_FIELDS)  # its first row's filled cells
+        self.changes: dict = {}  # field → value (every value for a new person)
+        self.homonym = homonym
+        self.by_key = by_key  # found by an id: names and birth date may change
+        self.external_ids: list[str] = []
+        self.pathways: list = []  # its rows' RowPlan, or Traced once released
+        self.written = False
+
+    @property
+    def person(self) -> Person:
+        if self._person is None:
+            if self._pk is not None:
+                self._person = Person.objects.get(pk=self._pk)
+            else:  # planned, not written (a dry run): what a later row reads of it
+                self._person = Person(organisation_id=self.identity.organisation_id, **self.identity.fields())
+        return self._person
+
+    @property
+    def pk(self) -> int | None:
+        return self._person.pk if self._person is not None else self._pk
 
     @property
     def is_new(self) -> bool:
-        return self.person.pk is None
+        return self.pk is None
+
+    def cell(self, name: str):
+        return self._cells[PERSON_FIELDS.index(name)]
+
+    def release(self) -> None:
+        self._pk = self.pk
+        self._person = None
+        self.changes = {}
 
 
 @dataclass
@@ -196,7 +230,16 @@ class ContactPlan:
         return self.contact.pk is None
 
 
-@dataclass
+class Traced(NamedTuple):
+    """What later rows read of a row once its segment is done (`PeopleImport.release`)."""
+
+    number: int
+    referral_date: date
+    end: date | None
+    exit_later: bool
+
+
+@dataclass(eq=False)
 class RowPlan:
     """What writing one row does."""
 
@@ -224,9 +267,23 @@ class RowPlan:
         """An exit into employment: written by `finish`, after the run's jobs."""
         return self.exit is not None and self.exit["outcome"] in ExitOutcome.into_employment()
 
+    @property
+    def referral_date(self) -> date:
+        return self.enrolment.referral_date
+
+    @property
+    def end(self) -> date | None:
+        return self.exit["on"] if self.exit else self.enrolment.exit_date
+
+    def traced(self) -> Traced:
+        return Traced(self.number, self.referral_date, self.end, self.exit_later)
+
 
 class PeopleImport(KindImport):
     kind = "people"
+    # A file of 100,000 people is planned and written 2,000 rows at a time, inside the run's one
+    # transaction: its memory stays that of a segment (docs/design/imports-plan.md §12).
+    segment_rows = 2000
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
         super().__init__(service=service, user=user, headers=headers, context=context)
@@ -236,6 +293,7 @@ class PeopleImport(KindImport):
         )
         self.editable = policy.scoped_people(user, policy.Action.EDIT_CASES)
         self.visible = policy.scoped_people(user, policy.Action.VIEW_CASES)
+        self.forms = Rebinder()
 
     def refuse_error(self, result: RowResult, error: ValidationError, default: str | None = None) -> None:
         """A domain refusal, each message beside the column holding the value at fault."""
@@ -258,27 +316,41 @@ class PeopleImport(KindImport):
 
     # --- Plan -----------------------------------------------------------------------------
 
-    def plan(self, rows: list[InputRow]) -> tuple[list[RowResult], list[RowPlan]]:
-        """Each row's outcome, and what writing would do; reads only."""
-        self.plans: list[RowPlan] = []
-        # Per person, and the stored pathways matched: read per row, never by a scan of every plan.
-        self.plans_by_person: dict[int, list[RowPlan]] = defaultdict(list)  # id() of a PersonPlan
-        self.matched: set[int] = set()  # id() of the stored pathways rows matched
-        self.people: list[PersonPlan] = []
+    def start(self) -> None:
+        """What the whole run's rows share: the people planned so far, the organisation's
+        identities (`IdentityIndex`), the rights read, the coaches and the referents."""
         self.person_by_id: dict[str, PersonPlan] = {}
         self.person_by_pk: dict[int, PersonPlan] = {}
-        self.pathway_by_id: dict[str, RowPlan] = {}
+        self.pathway_by_id: dict[str, int] = {}  # pathway id → the row that named it first
+        self.matched: set[int] = set()  # the stored pathways rows matched (or the run wrote), by pk
         self.contacts: dict[tuple, ContactPlan] = {}
         self.coach_cache: dict[str, tuple[User | None, str]] = {}
-        self.stored_pathways: dict[int, list[Enrolment]] = {}
-        self.plan_by_new_person: dict[int, PersonPlan] = {}  # id() of a new Person → its plan
         self.index = IdentityIndex(self.organisation_id)
         self.coach_list = list(self.coaches)
-        self.loaded: dict[int, Person] = {}  # stored people the guard found, by pk
         self.rights: dict[int, tuple[bool, bool]] = {}  # pk → (may edit, may see)
-        person_ids = {row.values["external_id"] for row in rows if filled(row.values.get("external_id"))}
+        self.later: list[RowPlan] = []  # exits into employment: checked and written once the jobs are
+        self.started = True
+
+    def plan(self, rows: list[InputRow]) -> tuple[list[RowResult], list[RowPlan]]:
+        """Each row's outcome, and what writing would do; reads only. Called once per segment of
+        the file (`runs.SEGMENT_ROWS`), in order: what earlier segments planned is kept, lightly
+        (`release`)."""
+        if not getattr(self, "started", False):
+            self.start()
+        self.plans: list[RowPlan] = []
+        # Read per segment, dropped by `release`: the stored records its rows name.
+        self.stored_pathways: dict[int, list[Enrolment]] = {}
+        self.loaded: dict[int, Person] = {}  # stored people the keys and the guard found, by pk
+        person_ids = {
+            row.values["external_id"]
+            for row in rows
+            if filled(row.values.get("external_id")) and row.values["external_id"] not in self.person_by_id
+        }
         pathway_ids = {
-            row.values["pathway_external_id"] for row in rows if filled(row.values.get("pathway_external_id"))
+            row.values["pathway_external_id"]
+            for row in rows
+            if filled(row.values.get("pathway_external_id"))
+            and row.values["pathway_external_id"] not in self.pathway_by_id
         }
         self.keyed_people, self.keyed_pathways = {}, {}
         for chunk in chunks(person_ids):
@@ -297,6 +369,24 @@ class PeopleImport(KindImport):
             self.prefetch(batch)
             results += [self.plan_row(row) for row in batch]
         return results, self.plans
+
+    def release(self, plans: list[RowPlan]) -> None:
+        """A segment done (planned, and written in an apply): its instances go, what later rows
+        need of its people and rows stays (`PersonPlan.release`, `Traced`)."""
+        for plan in plans:
+            if plan.exit_later and not plan.result.refused:
+                self.later.append(plan)  # `check_planned` and `finish` need the whole plan
+            if plan.enrolment.pk is not None:
+                self.matched.add(plan.enrolment.pk)
+                outcome = plan.exit["outcome"] if plan.exit else plan.enrolment.exit_outcome
+                if outcome in ExitOutcome.into_employment():
+                    self.context.exit_rows[plan.enrolment.pk] = plan.number
+            person = plan.person
+            person.pathways = [p.traced() if isinstance(p, RowPlan) else p for p in person.pathways]
+            if person._person is not None:
+                person.release()
+        self.plans = []
+        self.stored_pathways, self.loaded, self.keyed_people, self.keyed_pathways = {}, {}, {}, {}
 
     def prefetch(self, rows: list[InputRow]) -> None:
         """What planning these rows reads of the stored people, in a few queries: the people the
@@ -327,15 +417,13 @@ class PeopleImport(KindImport):
             near.update(IdentityIndex.stored(near_ones))
         unknown = sorted((named | near) - self.rights.keys())
         if unknown:
-            self.loaded |= {
-                person.pk: person
-                for person in Person.objects.filter(pk__in=unknown)
-                if person.pk not in self.loaded
-            }
             editable = set(self.editable.filter(pk__in=unknown).values_list("pk", flat=True))
             visible = set(self.visible.filter(pk__in=unknown).values_list("pk", flat=True))
             for pk in unknown:
                 self.rights[pk] = (pk in editable, pk in visible)
+        unloaded = sorted((named | near) - self.loaded.keys() - self.person_by_pk.keys())
+        if unloaded:
+            self.loaded |= {person.pk: person for person in Person.objects.filter(pk__in=unloaded)}
         unread = sorted(named - self.stored_pathways.keys())
         if unread:
             for pk in unread:
@@ -383,7 +471,8 @@ class PeopleImport(KindImport):
         if person_plan is None:
             return result
         if person_id:
-            person_plan.external_ids.add(person_id)
+            if person_id not in person_plan.external_ids:
+                person_plan.external_ids.append(person_id)
             self.person_by_id.setdefault(person_id, person_plan)
         if person_plan.first_row == row.number:
             self.check_person(person_plan, cells, row, result)
@@ -454,7 +543,7 @@ class PeopleImport(KindImport):
         """The plan of a person the index found, when an earlier row of the file planned them."""
         if isinstance(found, Known):
             return self.person_by_pk.get(found.pk)
-        return self.plan_by_new_person.get(id(found))
+        return found.plan
 
     def keyed_person(self, person, candidate, row, cells, key, result) -> PersonPlan | None:
         if person.pk in self.person_by_pk:
@@ -478,7 +567,6 @@ class PeopleImport(KindImport):
             result.refuse(None, self.unreachable_message())
             return None
         plan = PersonPlan(person=person, first_row=row.number, cells=cells, by_key=True)
-        self.people.append(plan)
         self.person_by_pk[person.pk] = plan
         return plan
 
@@ -531,7 +619,6 @@ class PeopleImport(KindImport):
                 result.refuse(None, self.unreachable_message())
                 return None
             plan = PersonPlan(person=person, first_row=row.number, cells=cells)
-            self.people.append(plan)
             self.person_by_pk[person.pk] = plan
             return plan
         near = [self.stored_person(pk) for pk in sorted(IdentityIndex.stored(near_ones))]
@@ -558,16 +645,14 @@ class PeopleImport(KindImport):
 
     def new_person(self, candidate, row, cells, homonym=False) -> PersonPlan:
         plan = PersonPlan(person=candidate, first_row=row.number, cells=cells, homonym=homonym)
-        self.people.append(plan)
-        self.plan_by_new_person[id(candidate)] = plan
-        self.index.add(candidate)
+        plan.identity = self.index.add(candidate, plan)
         return plan
 
     def check_person(self, plan: PersonPlan, cells, row, result) -> None:
         """The person's cells through the page's form, and what they change."""
         person = plan.person
         if plan.is_new:
-            form = PersonForm(cells, instance=Person(organisation_id=self.organisation_id))
+            form = self.forms.bind(PersonForm, cells, Person(organisation_id=self.organisation_id))
             if not form.is_valid():
                 self.form_errors(form, cells, row, result)
                 return
@@ -616,7 +701,7 @@ class PeopleImport(KindImport):
 
     def check_agreement(self, plan: PersonPlan, cells, row, result) -> None:
         for key, value in cells.items():
-            known = plan.cells.get(key)
+            known = plan.cell(key)
             if key in IDENTITY_FIELDS and not plan.by_key and isinstance(value, str):
                 same = fold(value) == fold(known or "")
             else:
@@ -644,7 +729,7 @@ class PeopleImport(KindImport):
         data = {
             key: values.get(key) for key in form_keys if filled(values.get(key)) and key not in row.errors
         }
-        form = PathwayRowForm(data)
+        form = self.forms.bind(PathwayRowForm, data)
         valid = form.is_valid()
         if not valid:
             self.form_errors(form, data, row, result)
@@ -657,11 +742,11 @@ class PeopleImport(KindImport):
             result.refuse(
                 self.header("pathway_external_id"),
                 _("Ligne en double de la ligne %(row)s (le même parcours).")
-                % {"row": self.pathway_by_id[pathway_id].number},
+                % {"row": self.pathway_by_id[pathway_id]},
             )
             return None
-        for earlier in self.plans_by_person[id(person_plan)]:
-            if earlier.enrolment.referral_date == referral:
+        for earlier in person_plan.pathways:
+            if earlier.referral_date == referral:
                 result.refuse(
                     self.header("referral_date"),
                     _("Ligne en double de la ligne %(row)s (le même parcours).") % {"row": earlier.number},
@@ -694,11 +779,11 @@ class PeopleImport(KindImport):
             plan = RowPlan(row.number, result, person_plan, enrolment, is_new=True)
         if pathway_id:
             plan.pathway_ids.add(pathway_id)
-            self.pathway_by_id[pathway_id] = plan
+            self.pathway_by_id[pathway_id] = plan.number
         self.plans.append(plan)
-        self.plans_by_person[id(person_plan)].append(plan)
+        person_plan.pathways.append(plan)
         if not plan.is_new:
-            self.matched.add(id(plan.enrolment))
+            self.matched.add(plan.enrolment.pk)
         if not valid:
             return plan
         self.plan_coach(plan, values.get("lead_coach"))
@@ -825,7 +910,7 @@ class PeopleImport(KindImport):
         data = {key: row.values[key] for key in ENTRY_FIELDS if key in row.values and key not in row.errors}
         if not data.get("rqth_status"):
             data["rqth_status"] = RqthStatus.NONE
-        form = EntrySituationForm(data)
+        form = self.forms.bind(EntrySituationForm, data)
         if not form.is_valid():
             self.form_errors(form, data, row, plan.result)
             return None
@@ -917,13 +1002,9 @@ class PeopleImport(KindImport):
         others = [
             (e.referral_date, e.exit_date, None)
             for e in self.pathways_of(plan.person.person)
-            if id(e) not in self.matched
+            if e.pk not in self.matched
         ]
-        others += [
-            (p.enrolment.referral_date, p.exit["on"] if p.exit else p.enrolment.exit_date, p)
-            for p in self.plans_by_person[id(plan.person)]
-            if p is not plan
-        ]
+        others += [(p.referral_date, p.end, p) for p in plan.person.pathways if p is not plan]
         for start, end, other in others:
             if other is None and end is None:
                 return _("Cette personne a déjà un parcours en cours dans ce service.")
@@ -1173,6 +1254,8 @@ class PeopleImport(KindImport):
 
     def register(self, plan: RowPlan, values) -> None:
         """The pathway as the later kinds of the run see it."""
+        if not self.context.wants_pathways:
+            return
         enrolment = plan.enrolment
         exit_date = plan.exit["on"] if plan.exit else enrolment.exit_date
         outcome = plan.exit["outcome"] if plan.exit else enrolment.exit_outcome
@@ -1218,8 +1301,8 @@ class PeopleImport(KindImport):
                 None
             }:
                 jobs_of[key].append(job)
-        for plan in self.plans:
-            if plan.result.refused or not plan.exit_later:
+        for plan in self.later:
+            if plan.result.refused:
                 continue
             on, outcome = plan.exit["on"], plan.exit["outcome"]
             candidates = jobs_of[("instance", id(plan.enrolment))]
@@ -1468,11 +1551,9 @@ class PeopleImport(KindImport):
                 batch_size=people.BATCH_SIZE,
             )
 
-    def finish(self, plans: list[RowPlan], *, run=None) -> None:
+    def finish(self, *, run=None) -> None:
         """The exits into employment, once the run's jobs are written (`record_exit` checks them)."""
-        for plan in plans:
-            if not plan.exit_later:
-                continue
+        for plan in self.later:
             try:
                 pathways.record_exit(plan.enrolment, by=self.user, **plan.exit)
             except ValidationError as error:
