@@ -24,7 +24,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from filrouge.audit.models import (
     maintenance,
     stream_of,
 )
+from filrouge.core import bulk
 
 
 def canonical(value) -> str:
@@ -219,14 +220,10 @@ def append_entry(data: EntryData) -> AuditEntry:
     return entry
 
 
-# Rows per INSERT of `append_many`.
-BATCH_SIZE = 500
-
-
 def append_many(entries) -> list[AuditEntry]:
     """Adds the entries (`EntryData`) at the end of their chains, each chain in the order given:
-    exactly what one `append` per entry would write, in three queries per chain plus one INSERT
-    per `BATCH_SIZE` entries. The heads are locked in the order of their keys, so two batches
+    exactly what one `append` per entry would write, in three queries per chain plus the rows'
+    (`insert`). The heads are locked in the order of their keys, so two batches
     touching the same chains cannot wait for each other. Returns the entries, chain by chain."""
     by_chain: dict[str, list[EntryData]] = {}
     for data in entries:
@@ -249,30 +246,9 @@ def append_many(entries) -> list[AuditEntry]:
 
 
 def insert(entries: list[AuditEntry]) -> None:
-    """Writes new entries: on PostgreSQL with COPY (several times faster than an INSERT of many
-    rows, whose building in Python costs more than the entries themselves; the entries get no
-    primary key then), elsewhere `BATCH_SIZE` rows per INSERT."""
-    database = connections[AuditEntry.objects.db]
-    if database.vendor != "postgresql":
-        AuditEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-        return
-    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
-    # Only these need the field's conversion (JSON, encryption); psycopg writes the others as they are.
-    converted = {"fields", "changes"}
-    prepared = [
-        (field.attname, field.get_db_prep_save if field.name in converted else None) for field in fields
-    ]
-    quote = database.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    statement = f"COPY {quote(AuditEntry._meta.db_table)} ({columns}) FROM STDIN"
-    with database.cursor() as cursor, cursor.copy(statement) as copy:
-        for entry in entries:
-            copy.write_row(
-                [
-                    getattr(entry, name) if prepare is None else prepare(getattr(entry, name), database)
-                    for name, prepare in prepared
-                ]
-            )
+    """Writes new entries (`core.bulk.insert`: COPY on PostgreSQL); nobody reads their primary
+    keys back, so the entries get none."""
+    bulk.insert(AuditEntry, entries, ids=False)
 
 
 # --- Verification ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ A value that cannot be read is never dropped: the model keeps it as typed, its f
 an error, and `filrouge phones check` and the "Numéros à corriger" page list it.
 """
 
+import functools
 import re
 
 import phonenumbers
@@ -52,6 +53,7 @@ def _french_plan_code(national: str) -> int:
     return OVERSEAS_PREFIXES.get(national[:3], 33)
 
 
+@functools.lru_cache(maxsize=256)  # one number is read three or four times as a form and a save go by
 def to_e164(text: str) -> str | None:
     """The number in E.164 ("+262692123456"), or None when the text is not a phone number."""
     if not text or len(text) > MAX_TYPED:

@@ -27,7 +27,7 @@ class InputRow:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file of up to 100,000 rows, kept for the report
 class RowResult:
     number: int
     outcome: Outcome = Outcome.UNCHANGED

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from filrouge.core import bulk
 from filrouge.core.dates import span_end
 from filrouge.core.versioning import bump
 from filrouge.organisations.models import Membership, ProgrammeType, Role
@@ -552,8 +553,8 @@ def open_imported_pathways(specs, *, by) -> list[Enrolment]:
     would one by one (an import of thousands of rows): the same rules and messages
     (`imported_rows`; `PathwayRefused` names the spec and nothing is written), the same rows but
     for the steps in between (the pathway is written at its final phase and version, a
-    suspension with its end), the referrer linked as `link_referrer` does, `BATCH_SIZE` rows per
-    INSERT, and the audit trail's creation entries that the saves' signals would have written
+    suspension with its end), the referrer linked as `link_referrer` does, `BATCH_SIZE` pathways at a
+    time (`core.bulk.insert`), and the audit trail's creation entries that the saves' signals would have written
     (in batches, `audit.api.buffered`). The caller holds the transaction and the organisation's
     lock; the people are saved. Returns the pathways, in the order of `specs`."""
     from filrouge.audit import api as audit
@@ -611,15 +612,14 @@ def open_imported_pathways(specs, *, by) -> list[Enrolment]:
     with audit.buffered():
         for start in range(0, len(specs), BATCH_SIZE):
             batch = [planned(spec) for spec in specs[start : start + BATCH_SIZE]]
-            Enrolment.objects.bulk_create([rows.enrolment for rows in batch])
+            bulk.insert(Enrolment, [rows.enrolment for rows in batch])
             for model, objects in (
                 (EntrySituation, [rows.situation for rows in batch]),
                 (PersonContact, [rows.link for rows in batch if rows.link is not None]),
                 (PhaseChange, [change for rows in batch for change in rows.phase_changes]),
                 (Suspension, [suspension for rows in batch for suspension in rows.suspensions]),
             ):
-                if objects:
-                    model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+                bulk.insert(model, objects)
             for rows in batch:
                 written = [rows.enrolment, rows.situation, *([rows.link] if rows.link else [])]
                 for instance in [*written, *rows.phase_changes, *rows.suspensions]:

@@ -5,6 +5,7 @@ from itertools import combinations
 
 from django.db import transaction
 
+from filrouge.core import bulk
 from filrouge.core.text import fold
 from filrouge.organisations.models import Organisation
 from filrouge.people.models import Person
@@ -114,7 +115,7 @@ def create_person(person: Person, *, by, homonym_confirmed: bool = False) -> Per
     return person
 
 
-# Rows per INSERT of the bulk writes (`create_people`, `pathways.domain.open_imported_pathways`).
+# Rows written at a time by the bulk writes (`create_people`, `pathways.domain.open_imported_pathways`).
 BATCH_SIZE = 500
 
 
@@ -122,8 +123,8 @@ BATCH_SIZE = 500
 def create_people(people: list[Person], *, by) -> list[Person]:
     """Records new people in bulk, as `create_person` records each (an import of thousands of
     rows): the first name capitalised, `created_by`, the folded names and the home placed at its
-    commune as `Person.save` does (once per postal code and commune), `BATCH_SIZE` rows per
-    INSERT, and the audit trail's creation entries that the save's signal would have written
+    commune as `Person.save` does (once per postal code and commune), `BATCH_SIZE` rows at a
+    time (`core.bulk.insert`), and the audit trail's creation entries that the save's signal would have written
     (in batches, `audit.api.buffered`). Returns the people, with their ids.
 
     The duplicate guard is the caller's: it has checked each person against the organisation's
@@ -149,7 +150,7 @@ def create_people(people: list[Person], *, by) -> list[Person]:
     with audit.buffered():
         for start in range(0, len(people), BATCH_SIZE):
             batch = people[start : start + BATCH_SIZE]
-            Person.objects.bulk_create(batch)
+            bulk.insert(Person, batch)
             for person in batch:
                 entry = creation_entry(person)
                 if entry is not None:

@@ -765,7 +765,7 @@ def test_a_pathway_the_bulk_twin_refuses_refuses_its_row_and_writes_nothing(worl
 # outcome of every row must not depend on where the segments end.
 
 
-@pytest.fixture(params=[1, 2, 2000], ids=lambda size: f"segments of {size}")
+@pytest.fixture(params=[1, 2, 2000], ids=lambda size: f"segments of {size}")  # 2000: one segment
 def segments(request, monkeypatch):
     monkeypatch.setattr(PeopleImport, "segment_rows", request.param)
 
@@ -834,3 +834,29 @@ def test_a_refusal_in_a_later_segment_rolls_back_the_segments_written_and_every_
     assert [r.number for r in report.results if r.refused] == [19, 28]
     assert len(report.results) == 30
     assert written(world.org_a) == before
+
+
+def test_later_rows_of_a_person_agree_with_the_first_as_parsed_whatever_the_segments(world, head, segments):
+    first = person(
+        phone="06 39 98 12 34",
+        email="camille@example.org",
+        sex="Femme",
+        referral_date=day(400),
+        intake_date=day(390),
+        exit_date=day(300),
+        exit_outcome="Abandon",
+    )
+    content = people_csv(
+        first,
+        person(phone="+33 6 39 98 12 34", email="", referral_date=day(250), intake_date=day(240),
+               exit_date=day(200), exit_outcome="Abandon"),  # the same number, written otherwise
+        person(phone="06 11 22 33 44", sex="Homme"),
+    )  # fmt: skip
+
+    _run, report = import_people(content, service=world.a1, user=head, dry_run=True)
+
+    assert outcomes(report) == [(2, "created"), (3, "created"), (4, "refused")]
+    assert messages(report, 4) == [
+        ("Sexe", "Les lignes 2 et 4 décrivent différemment la même personne."),
+        ("Téléphone", "Les lignes 2 et 4 décrivent différemment la même personne."),
+    ]

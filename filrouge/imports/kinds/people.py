@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from filrouge import policy
 from filrouge.accounts.models import User
+from filrouge.core import bulk
 from filrouge.core.forms import Rebinder
 from filrouge.core.text import fold
 from filrouge.core.versioning import bump, claim
@@ -98,6 +99,20 @@ def chunks(values, size: int = IN_CHUNK):
 
 def filled(value) -> bool:
     return value not in (None, "", ())
+
+
+# A person's cells are kept for the whole run as one string (`packed`): a tuple of values weighs
+# some 400 bytes more per person, 40 MB in a file of 100,000 people.
+CELL_SEPARATOR = "\x1f"
+
+
+def as_cell(value) -> str:
+    """A parsed cell as `PersonPlan.cell` keeps it."""
+    return "" if value is None else str(value).replace(CELL_SEPARATOR, " ")
+
+
+def packed(cells: dict) -> str:
+    return CELL_SEPARATOR.join(as_cell(cells.get(name)) for name in PERSON_FIELDS)
 
 
 def short(day: date) -> str:
@@ -186,7 +201,7 @@ class PersonPlan:
     def __init__(self, person: Person, first_row: int, cells: dict, homonym=False, by_key=False):
         self._person, self._pk, self.identity = person, person.pk, None
         self.first_row = first_row
-        self._cells = tuple(cells.get(name) for name in PERSON_FIELDS)  # its first row's filled cells
+        self._cells = packed(cells)  # its first row's filled cells
         self.changes: dict = {}  # field → value (every value for a new person)
         self.homonym = homonym
         self.by_key = by_key  # found by an id: names and birth date may change
@@ -211,8 +226,9 @@ class PersonPlan:
     def is_new(self) -> bool:
         return self.pk is None
 
-    def cell(self, name: str):
-        return self._cells[PERSON_FIELDS.index(name)]
+    def cell(self, name: str) -> str:
+        """Its first row's cell, as text ("" when blank): what `check_agreement` compares."""
+        return self._cells.split(CELL_SEPARATOR)[PERSON_FIELDS.index(name)]
 
     def release(self) -> None:
         self._pk = self.pk
@@ -281,9 +297,9 @@ class RowPlan:
 
 class PeopleImport(KindImport):
     kind = "people"
-    # A file of 100,000 people is planned and written 2,000 rows at a time, inside the run's one
+    # A file of 100,000 people is planned and written 1,000 rows at a time, inside the run's one
     # transaction: its memory stays that of a segment (docs/design/imports-plan.md §12).
-    segment_rows = 2000
+    segment_rows = 1000
 
     def __init__(self, *, service, user, headers: dict[str, str], context: RunContext | None = None):
         super().__init__(service=service, user=user, headers=headers, context=context)
@@ -318,7 +334,7 @@ class PeopleImport(KindImport):
 
     def start(self) -> None:
         """What the whole run's rows share: the people planned so far, the organisation's
-        identities (`IdentityIndex`), the rights read, the coaches and the referents."""
+        identities (`IdentityIndex`), the coaches and the referents."""
         self.person_by_id: dict[str, PersonPlan] = {}
         self.person_by_pk: dict[int, PersonPlan] = {}
         self.pathway_by_id: dict[str, int] = {}  # pathway id → the row that named it first
@@ -327,7 +343,6 @@ class PeopleImport(KindImport):
         self.coach_cache: dict[str, tuple[User | None, str]] = {}
         self.index = IdentityIndex(self.organisation_id)
         self.coach_list = list(self.coaches)
-        self.rights: dict[int, tuple[bool, bool]] = {}  # pk → (may edit, may see)
         self.later: list[RowPlan] = []  # exits into employment: checked and written once the jobs are
         self.started = True
 
@@ -341,6 +356,7 @@ class PeopleImport(KindImport):
         # Read per segment, dropped by `release`: the stored records its rows name.
         self.stored_pathways: dict[int, list[Enrolment]] = {}
         self.loaded: dict[int, Person] = {}  # stored people the keys and the guard found, by pk
+        self.rights: dict[int, tuple[bool, bool]] = {}  # their pk → (may edit, may see)
         person_ids = {
             row.values["external_id"]
             for row in rows
@@ -386,7 +402,8 @@ class PeopleImport(KindImport):
             if person._person is not None:
                 person.release()
         self.plans = []
-        self.stored_pathways, self.loaded, self.keyed_people, self.keyed_pathways = {}, {}, {}, {}
+        self.stored_pathways, self.loaded, self.rights = {}, {}, {}
+        self.keyed_people, self.keyed_pathways = {}, {}
 
     def prefetch(self, rows: list[InputRow]) -> None:
         """What planning these rows reads of the stored people, in a few queries: the people the
@@ -415,7 +432,8 @@ class PeopleImport(KindImport):
             exact, near_ones = self.index.matches(candidate)
             named.update(IdentityIndex.stored(exact))
             near.update(IdentityIndex.stored(near_ones))
-        unknown = sorted((named | near) - self.rights.keys())
+        # People planned by an earlier segment are found again through `person_by_pk`.
+        unknown = sorted((named | near) - self.rights.keys() - self.person_by_pk.keys())
         if unknown:
             editable = set(self.editable.filter(pk__in=unknown).values_list("pk", flat=True))
             visible = set(self.visible.filter(pk__in=unknown).values_list("pk", flat=True))
@@ -703,9 +721,9 @@ class PeopleImport(KindImport):
         for key, value in cells.items():
             known = plan.cell(key)
             if key in IDENTITY_FIELDS and not plan.by_key and isinstance(value, str):
-                same = fold(value) == fold(known or "")
+                same = fold(value) == fold(known)
             else:
-                same = known in (None, "") or known == value
+                same = known == "" or known == as_cell(value)
             if not same:
                 result.refuse(
                     self.header(key),
@@ -1535,7 +1553,8 @@ class PeopleImport(KindImport):
                         service=self.service, kind=kind, external_id__in=chunk
                     ).values_list("external_id", flat=True)
                 )
-            ImportedKey.objects.bulk_create(
+            bulk.insert(
+                ImportedKey,
                 [
                     ImportedKey(
                         organisation_id=self.organisation_id,
@@ -1548,7 +1567,7 @@ class PeopleImport(KindImport):
                     for external_id in ids
                     if external_id not in known
                 ],
-                batch_size=people.BATCH_SIZE,
+                ids=False,
             )
 
     def finish(self, *, run=None) -> None:
