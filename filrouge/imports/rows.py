@@ -31,12 +31,17 @@ class InputRow:
 class RowResult:
     number: int
     outcome: Outcome = Outcome.UNCHANGED
-    messages: list[tuple[str | None, str]] = field(default_factory=list)  # (header or None, French)
-    fields: list[str] = field(default_factory=list)  # what changed (names, never values)
+    # Tuples until there is something to say: most rows have nothing, and there may be 100,000.
+    messages: tuple | list[tuple[str | None, str]] = ()  # (header or None, French)
+    fields: tuple | list[str] = ()  # what changed (names, never values)
+
+    def note(self, header: str | None, message: str) -> None:
+        """A message that refuses nothing (a warning)."""
+        self.messages = [*self.messages, (header, str(message))]
 
     def refuse(self, header: str | None, message: str) -> None:
         self.outcome = Outcome.REFUSED
-        self.messages.append((header, str(message)))
+        self.note(header, message)
 
     @property
     def refused(self) -> bool:

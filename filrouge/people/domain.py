@@ -70,12 +70,13 @@ def is_near(first: str, lasts: set[str], born: date, other) -> bool:
     return fold(other.first_name) == first and bool(lasts & last_names(other))
 
 
-def identity_matches(person, candidates) -> tuple[list, list]:
+def identity_matches(person, candidates, dates=None) -> tuple[list, list]:
     """The guard's rule on rows already in memory (an import's own new people): the candidates
     with `person`'s identity (`Person.same_identity`), and the near ones (`near_identity`).
-    Candidates born on other dates than `person`'s and its swapped-digit dates never match."""
+    Candidates born on other dates than `person`'s and its swapped-digit dates (`dates`, when
+    the caller has them) never match."""
     first, lasts, born = fold(person.first_name), last_names(person), person.date_of_birth
-    dates = {born, *swapped_digit_dates(born)}
+    dates = {born, *swapped_digit_dates(born)} if dates is None else dates
     exact, near = [], []
     for other in candidates:
         if other is person or other.date_of_birth not in dates:

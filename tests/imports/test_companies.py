@@ -236,7 +236,7 @@ def test_an_owner_of_another_organisation_is_refused_like_an_unknown_address(wor
     assert second.messages == [
         ("Chargé·e de la relation", "Aucun membre de l'équipe n'a l'adresse « personne@nulle.example ».")
     ]
-    assert third.outcome == "created" and third.messages == []
+    assert third.outcome == "created" and not third.messages
 
 
 def test_an_owner_is_recorded(world, head):

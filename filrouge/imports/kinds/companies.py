@@ -152,7 +152,7 @@ class CompaniesImport(KindImport):
         if contact is not None and contact.first_row == row.number and contact.changes:
             if result.outcome == Outcome.UNCHANGED:
                 result.outcome = Outcome.CREATED if contact.is_new else Outcome.UPDATED
-            result.fields += [f"contact.{name}" for name in sorted(contact.changes)]
+            result.fields = [*result.fields, *(f"contact.{name}" for name in sorted(contact.changes))]
         return result
 
     def find_plan(self, row, cells, external_id, result) -> CompanyPlan | None:

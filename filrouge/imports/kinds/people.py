@@ -205,8 +205,9 @@ class PersonPlan:
         self.changes: dict = {}  # field → value (every value for a new person)
         self.homonym = homonym
         self.by_key = by_key  # found by an id: names and birth date may change
-        self.external_ids: list[str] = []
-        self.pathways: list = []  # its rows' RowPlan, or Traced once released
+        # Tuples, not lists: most people have one id and one row, and there are 100,000 of them.
+        self.external_ids: tuple[str, ...] = ()
+        self.pathways: tuple = ()  # its rows' RowPlan, or Traced once released
         self.written = False
 
     @property
@@ -341,10 +342,18 @@ class PeopleImport(KindImport):
         self.matched: set[int] = set()  # the stored pathways rows matched (or the run wrote), by pk
         self.contacts: dict[tuple, ContactPlan] = {}
         self.coach_cache: dict[str, tuple[User | None, str]] = {}
-        self.index = IdentityIndex(self.organisation_id)
+        self._index: IdentityIndex | None = None
         self.coach_list = list(self.coaches)
         self.later: list[RowPlan] = []  # exits into employment: checked and written once the jobs are
         self.started = True
+
+    @property
+    def index(self) -> IdentityIndex:
+        """The organisation's identities, read when a row first needs the guard: a re-import
+        whose rows all carry known ids never reads them."""
+        if self._index is None:
+            self._index = IdentityIndex(self.organisation_id)
+        return self._index
 
     def plan(self, rows: list[InputRow]) -> tuple[list[RowResult], list[RowPlan]]:
         """Each row's outcome, and what writing would do; reads only. Called once per segment of
@@ -398,7 +407,7 @@ class PeopleImport(KindImport):
                 if outcome in ExitOutcome.into_employment():
                     self.context.exit_rows[plan.enrolment.pk] = plan.number
             person = plan.person
-            person.pathways = [p.traced() if isinstance(p, RowPlan) else p for p in person.pathways]
+            person.pathways = tuple(p.traced() if isinstance(p, RowPlan) else p for p in person.pathways)
             if person._person is not None:
                 person.release()
         self.plans = []
@@ -490,7 +499,7 @@ class PeopleImport(KindImport):
             return result
         if person_id:
             if person_id not in person_plan.external_ids:
-                person_plan.external_ids.append(person_id)
+                person_plan.external_ids += (person_id,)
             self.person_by_id.setdefault(person_id, person_plan)
         if person_plan.first_row == row.number:
             self.check_person(person_plan, cells, row, result)
@@ -799,7 +808,7 @@ class PeopleImport(KindImport):
             plan.pathway_ids.add(pathway_id)
             self.pathway_by_id[pathway_id] = plan.number
         self.plans.append(plan)
-        person_plan.pathways.append(plan)
+        person_plan.pathways += (plan,)
         if not plan.is_new:
             self.matched.add(plan.enrolment.pk)
         if not valid:
@@ -1262,12 +1271,10 @@ class PeopleImport(KindImport):
             and getattr(stored, key) != row.values[key]
         ]
         if differs:
-            plan.result.messages.append(
-                (
-                    None,
-                    _("Situation à l'entrée différente de celle enregistrée : non modifiée (%(columns)s).")
-                    % {"columns": ", ".join(f"« {self.header(key) or key} »" for key in differs)},
-                )
+            plan.result.note(
+                None,
+                _("Situation à l'entrée différente de celle enregistrée : non modifiée (%(columns)s).")
+                % {"columns": ", ".join(f"« {self.header(key) or key} »" for key in differs)},
             )
 
     def register(self, plan: RowPlan, values) -> None:
