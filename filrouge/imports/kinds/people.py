@@ -408,8 +408,7 @@ class PeopleImport(KindImport):
                     self.context.exit_rows[plan.enrolment.pk] = plan.number
             person = plan.person
             person.pathways = tuple(p.traced() if isinstance(p, RowPlan) else p for p in person.pathways)
-            if person._person is not None:
-                person.release()
+            person.release()
         self.plans = []
         self.stored_pathways, self.loaded, self.rights = {}, {}, {}
         self.keyed_people, self.keyed_pathways = {}, {}
