@@ -227,9 +227,9 @@ class PersonPlan:
     def is_new(self) -> bool:
         return self.pk is None
 
-    def cell(self, name: str) -> str:
-        """Its first row's cell, as text ("" when blank): what `check_agreement` compares."""
-        return self._cells.split(CELL_SEPARATOR)[PERSON_FIELDS.index(name)]
+    def cells(self) -> dict[str, str]:
+        """Its first row's cells, as text ("" when blank): what `check_agreement` compares."""
+        return dict(zip(PERSON_FIELDS, self._cells.split(CELL_SEPARATOR), strict=True))
 
     def release(self) -> None:
         self._pk = self.pk
@@ -726,8 +726,9 @@ class PeopleImport(KindImport):
                     result.refuse(None, message)
 
     def check_agreement(self, plan: PersonPlan, cells, row, result) -> None:
+        first = plan.cells()
         for key, value in cells.items():
-            known = plan.cell(key)
+            known = first[key]
             if key in IDENTITY_FIELDS and not plan.by_key and isinstance(value, str):
                 same = fold(value) == fold(known)
             else:
@@ -1375,14 +1376,7 @@ class PeopleImport(KindImport):
                     self.write_new_pathway(plan)
                 else:
                     self.write_stored_pathway(plan)
-                if plan.link:
-                    contact_plan, relation = plan.link
-                    PersonContact.objects.get_or_create(
-                        person=plan.person.person,
-                        contact=contact_plan.contact,
-                        relation=relation,
-                        defaults={"organisation_id": self.organisation_id},
-                    )
+                self.write_link(plan)
                 if plan.exit is not None and not plan.exit_later:
                     pathways.record_exit(plan.enrolment, by=self.user, **plan.exit)
             except people.PossibleDuplicate:
@@ -1430,14 +1424,18 @@ class PeopleImport(KindImport):
         for plan, saved in zip(ordered, opened, strict=True):
             self.become(plan.enrolment, saved)
         for plan in ordered:  # another kind of referent than the referrer: few rows
-            if plan.link:
-                contact_plan, relation = plan.link
-                PersonContact.objects.get_or_create(
-                    person=plan.person.person,
-                    contact=contact_plan.contact,
-                    relation=relation,
-                    defaults={"organisation_id": self.organisation_id},
-                )
+            self.write_link(plan)
+
+    def write_link(self, plan: RowPlan) -> None:
+        """The row's referent of another kind than the referrer, linked to the person once."""
+        if plan.link:
+            contact_plan, relation = plan.link
+            PersonContact.objects.get_or_create(
+                person=plan.person.person,
+                contact=contact_plan.contact,
+                relation=relation,
+                defaults={"organisation_id": self.organisation_id},
+            )
 
     def imported_pathway(self, plan: RowPlan) -> pathways.ImportedPathway:
         enrolment = plan.enrolment
